@@ -1,0 +1,32 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defineConfig } from 'vitest/config';
+
+// An empty package root: node-gyp-build finds no binary there, exactly as on a machine
+// where neither a prebuild nor a compiler is available.
+const noAddonDir = mkdtempSync(join(tmpdir(), 'paperclip-no-addon-'));
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'native',
+          // Forcing native makes the suite fail loudly if the addon did not build.
+          env: { PAPERCLIP_BACKEND: 'native' },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'js-fallback',
+          env: { PAPERCLIP_ADDON_DIR: noAddonDir, PAPERCLIP_BACKEND: '' },
+        },
+      },
+    ],
+    include: ['test/**/*.test.ts'],
+    testTimeout: 30_000,
+  },
+});
