@@ -43,7 +43,8 @@ export interface NativeLoad {
 }
 
 function loadNative(): NativeLoad {
-  const root = process.env.PAPERCLIP_ADDON_DIR ?? packageRoot;
+  const override = process.env.PAPERCLIP_ADDON_DIR;
+  const root = override !== undefined && override !== '' ? override : packageRoot;
   try {
     const nodeGypBuild = require('node-gyp-build') as {
       (dir: string): NativeAddon;
@@ -71,9 +72,10 @@ function choose(): Primitives {
   if (forced === 'native') {
     throw new Error(`PAPERCLIP_BACKEND=native but the addon did not load: ${nativeLoad.error}`);
   }
-  process.emitWarning(`native addon unavailable (${nativeLoad.error}); using the JS backend`, {
-    code: 'PAPERCLIP_JS_FALLBACK',
-  });
+  // One line on stderr, not process.emitWarning, which adds a second "--trace-warnings" line.
+  process.stderr.write(
+    `paperclip-net: native addon unavailable (${nativeLoad.error}); using the JS backend\n`,
+  );
   return jsPrimitives;
 }
 

@@ -122,3 +122,10 @@ export function checkAeadCall(
   checkSpan('src', src, srcOffset, srcLength);
   checkSpan('dst', dst, dstOffset, dstLength);
 }
+
+/** A CRC-32 seed (a previous crc32 result) is a uint32. */
+export function checkCrcSeed(seed: number): void {
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
+    throw new RangeError(`crc32 seed must be an integer 0..0xFFFFFFFF, got ${seed}`);
+  }
+}

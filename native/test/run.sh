@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# Builds and runs the native core tests under AddressSanitizer + UndefinedBehaviorSanitizer.
+# Needs g++ (or CXX), zlib1g-dev and libssl-dev. Prints "N passed, 0 failed" on success.
+set -euo pipefail
+cd "$(dirname "$0")"
+make --no-print-directory -s test

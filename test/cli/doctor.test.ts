@@ -1,0 +1,60 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { nativeLoad, packageRoot, packageVersion } from '../../lib/native.js';
+
+const run = promisify(execFile);
+const cli = join(packageRoot, 'bin', 'paperclip.js');
+const emptyRoot = mkdtempSync(join(tmpdir(), 'paperclip-doctor-'));
+
+async function doctor(env: Record<string, string>): Promise<{ stdout: string; stderr: string; code: number }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [cli, 'doctor', '--json'], {
+      env: { ...process.env, PAPERCLIP_BACKEND: '', PAPERCLIP_ADDON_DIR: '', ...env },
+    });
+    return { stdout, stderr, code: 0 };
+  } catch (err) {
+    const e = err as { stdout: string; stderr: string; code: number };
+    return { stdout: e.stdout, stderr: e.stderr, code: e.code };
+  }
+}
+
+describe('paperclip doctor', () => {
+  it('rejects an unknown PAPERCLIP_BACKEND with one clear line', async () => {
+    const r = await doctor({ PAPERCLIP_BACKEND: 'gpu' });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('PAPERCLIP_BACKEND must be "native" or "js"');
+  });
+
+  it('fails when native is forced but the addon cannot load', async () => {
+    const r = await doctor({ PAPERCLIP_BACKEND: 'native', PAPERCLIP_ADDON_DIR: emptyRoot });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('PAPERCLIP_BACKEND=native but the addon did not load');
+  });
+
+  it('falls back to js with exactly one warning line when the addon is unavailable', async () => {
+    const r = await doctor({ PAPERCLIP_ADDON_DIR: emptyRoot });
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(report).toMatchObject({ backend: 'js', addon: null, version: packageVersion });
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain('using the JS backend');
+  });
+
+  it('PAPERCLIP_BACKEND=js selects the JS twin without a warning', async () => {
+    const r = await doctor({ PAPERCLIP_BACKEND: 'js' });
+    expect(JSON.parse(r.stdout)).toMatchObject({ backend: 'js', forced: 'js' });
+    expect(r.stderr).toBe('');
+  });
+
+  it.runIf(nativeLoad.primitives !== null)('says native, with the addon path, after install', async () => {
+    const r = await doctor({});
+    const report = JSON.parse(r.stdout) as { backend: string; addon: string };
+    expect(report.backend).toBe('native');
+    expect(report.addon).toMatch(/\.node$/);
+    expect(r.stderr).toBe('');
+  });
+});
