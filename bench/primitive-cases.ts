@@ -15,8 +15,8 @@ export interface BenchCase {
   readonly impl: string;
   readonly mode: 'call' | 'batch';
   readonly size: number;
-  /** Processes BATCH packets. */
-  readonly run: () => void;
+  /** Processes BATCH packets; returns the smallest result (negative = the operation failed). */
+  readonly run: () => number;
 }
 
 /** Game-like payload: fixed-layout entity records with small random deltas (compressible). */
@@ -69,9 +69,9 @@ function crcCases(p: Primitives, size: number): BenchCase[] {
   const l = layout(size, 0, () => randomBytes(size));
   const results = new Uint32Array(BATCH);
   return [
-    { case: 'crc32', impl: 'native', mode: 'call', size, run: () => { for (let i = 0; i < BATCH; i++) p.crc32(l.buf, i * size, size); } },
-    { case: 'crc32', impl: 'native', mode: 'batch', size, run: () => p.crc32Batch(l.buf, l.offsets, l.lengths, BATCH, results) },
-    { case: 'crc32', impl: 'node:zlib', mode: 'call', size, run: () => { for (let i = 0; i < BATCH; i++) zlib.crc32(l.buf.subarray(i * size, i * size + size)); } },
+    { case: 'crc32', impl: 'native', mode: 'call', size, run: () => { let r = Infinity; for (let i = 0; i < BATCH; i++) r = Math.min(r, p.crc32(l.buf, i * size, size)); return r; } },
+    { case: 'crc32', impl: 'native', mode: 'batch', size, run: () => { p.crc32Batch(l.buf, l.offsets, l.lengths, BATCH, results); return Math.min(...results); } },
+    { case: 'crc32', impl: 'node:zlib', mode: 'call', size, run: () => { let r = Infinity; for (let i = 0; i < BATCH; i++) r = Math.min(r, zlib.crc32(l.buf.subarray(i * size, i * size + size))); return r; } },
   ];
 }
 
@@ -82,12 +82,12 @@ function deflateCases(p: Primitives, size: number): BenchCase[] {
   const c = layout(compressed.length, size, () => compressed);
   const inflateSpans = { ...spans(c), dstCapacities: new Uint32Array(BATCH).fill(size) };
   return [
-    { case: 'deflate', impl: 'native', mode: 'call', size, run: () => { for (let i = 0; i < BATCH; i++) p.deflateRaw(l.buf, i * size, size, l.out, 0, size + 64); } },
-    { case: 'deflate', impl: 'native', mode: 'batch', size, run: () => p.deflateRawBatch(spans(l)) },
-    { case: 'deflate', impl: 'node:zlib', mode: 'call', size, run: () => { for (let i = 0; i < BATCH; i++) zlib.deflateRawSync(input); } },
-    { case: 'inflate', impl: 'native', mode: 'call', size, run: () => { for (let i = 0; i < BATCH; i++) p.inflateRaw(compressed, 0, compressed.length, c.out, 0, size); } },
-    { case: 'inflate', impl: 'native', mode: 'batch', size, run: () => p.inflateRawBatch(inflateSpans) },
-    { case: 'inflate', impl: 'node:zlib', mode: 'call', size, run: () => { for (let i = 0; i < BATCH; i++) zlib.inflateRawSync(compressed, { maxOutputLength: size }); } },
+    { case: 'deflate', impl: 'native', mode: 'call', size, run: () => { let r = Infinity; for (let i = 0; i < BATCH; i++) r = Math.min(r, p.deflateRaw(l.buf, i * size, size, l.out, 0, size + 64)); return r; } },
+    { case: 'deflate', impl: 'native', mode: 'batch', size, run: () => { p.deflateRawBatch(spans(l)); return Math.min(...l.results); } },
+    { case: 'deflate', impl: 'node:zlib', mode: 'call', size, run: () => { let r = Infinity; for (let i = 0; i < BATCH; i++) r = Math.min(r, zlib.deflateRawSync(input).length); return r; } },
+    { case: 'inflate', impl: 'native', mode: 'call', size, run: () => { let r = Infinity; for (let i = 0; i < BATCH; i++) r = Math.min(r, p.inflateRaw(compressed, 0, compressed.length, c.out, 0, size)); return r; } },
+    { case: 'inflate', impl: 'native', mode: 'batch', size, run: () => { p.inflateRawBatch(inflateSpans); return Math.min(...inflateSpans.results); } },
+    { case: 'inflate', impl: 'node:zlib', mode: 'call', size, run: () => { let r = Infinity; for (let i = 0; i < BATCH; i++) r = Math.min(r, zlib.inflateRawSync(compressed, { maxOutputLength: size }).length); return r; } },
   ];
 }
 
@@ -117,12 +117,12 @@ function aeadCases(native: Aead, twin: Aead, twinName: string, size: number): Be
   native.seal(key, nonce, null, plain.buf, 0, size, one, 0);
   const name = native.algorithm;
   return [
-    { case: `${name}.seal`, impl: 'native', mode: 'call', size, run: () => { for (let i = 0; i < BATCH; i++) native.seal(key, nonce, null, plain.buf, i * size, size, plain.out, 0); } },
-    { case: `${name}.seal`, impl: 'native', mode: 'batch', size, run: () => native.sealBatch(sealBatch) },
-    { case: `${name}.seal`, impl: twinName, mode: 'call', size, run: () => { for (let i = 0; i < BATCH; i++) twin.seal(key, nonce, null, plain.buf, i * size, size, plain.out, 0); } },
-    { case: `${name}.open`, impl: 'native', mode: 'call', size, run: () => { for (let i = 0; i < BATCH; i++) native.open(key, nonce, null, one, 0, size + 16, sealed.out, 0); } },
-    { case: `${name}.open`, impl: 'native', mode: 'batch', size, run: () => native.openBatch(openBatch) },
-    { case: `${name}.open`, impl: twinName, mode: 'call', size, run: () => { for (let i = 0; i < BATCH; i++) twin.open(key, nonce, null, one, 0, size + 16, sealed.out, 0); } },
+    { case: `${name}.seal`, impl: 'native', mode: 'call', size, run: () => { let r = Infinity; for (let i = 0; i < BATCH; i++) r = Math.min(r, native.seal(key, nonce, null, plain.buf, i * size, size, plain.out, 0)); return r; } },
+    { case: `${name}.seal`, impl: 'native', mode: 'batch', size, run: () => { native.sealBatch(sealBatch); return Math.min(...sealBatch.results); } },
+    { case: `${name}.seal`, impl: twinName, mode: 'call', size, run: () => { let r = Infinity; for (let i = 0; i < BATCH; i++) r = Math.min(r, twin.seal(key, nonce, null, plain.buf, i * size, size, plain.out, 0)); return r; } },
+    { case: `${name}.open`, impl: 'native', mode: 'call', size, run: () => { let r = Infinity; for (let i = 0; i < BATCH; i++) r = Math.min(r, native.open(key, nonce, null, one, 0, size + 16, sealed.out, 0)); return r; } },
+    { case: `${name}.open`, impl: 'native', mode: 'batch', size, run: () => { native.openBatch(openBatch); return Math.min(...openBatch.results); } },
+    { case: `${name}.open`, impl: twinName, mode: 'call', size, run: () => { let r = Infinity; for (let i = 0; i < BATCH; i++) r = Math.min(r, twin.open(key, nonce, null, one, 0, size + 16, sealed.out, 0)); return r; } },
   ];
 }
 
@@ -137,21 +137,19 @@ function nodeChachaCases(size: number): BenchCase[] {
   const cipher = createCipheriv('chacha20-poly1305', key, nonce, { authTagLength: 16 });
   const ct = Buffer.concat([cipher.update(plain), cipher.final()]);
   const tag = cipher.getAuthTag();
-  const seal = (): void => {
+  const seal = (): number => {
     const c = createCipheriv('chacha20-poly1305', key, nonce, { authTagLength: 16 });
-    c.update(plain);
-    c.final();
-    c.getAuthTag();
+    const n = c.update(plain).length + c.final().length;
+    return n + c.getAuthTag().length;
   };
-  const open = (): void => {
+  const open = (): number => {
     const d = createDecipheriv('chacha20-poly1305', key, nonce, { authTagLength: 16 });
     d.setAuthTag(tag);
-    d.update(ct);
-    d.final();
+    return d.update(ct).length + d.final().length;
   };
   return [
-    { case: 'xchacha20poly1305.seal', impl: 'node:crypto chacha20-poly1305', mode: 'call', size, run: () => { for (let i = 0; i < BATCH; i++) seal(); } },
-    { case: 'xchacha20poly1305.open', impl: 'node:crypto chacha20-poly1305', mode: 'call', size, run: () => { for (let i = 0; i < BATCH; i++) open(); } },
+    { case: 'xchacha20poly1305.seal', impl: 'node:crypto chacha20-poly1305', mode: 'call', size, run: () => { let r = Infinity; for (let i = 0; i < BATCH; i++) r = Math.min(r, seal()); return r; } },
+    { case: 'xchacha20poly1305.open', impl: 'node:crypto chacha20-poly1305', mode: 'call', size, run: () => { let r = Infinity; for (let i = 0; i < BATCH; i++) r = Math.min(r, open()); return r; } },
   ];
 }
 

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -56,5 +56,17 @@ describe('paperclip doctor', () => {
     expect(report.backend).toBe('native');
     expect(report.addon).toMatch(/\.node$/);
     expect(r.stderr).toBe('');
+  });
+});
+
+describe.runIf(nativeLoad.path !== null)('prebuilds', () => {
+  it('loads the addon from prebuilds/<platform>-<arch>/ where there is no build/ (no compiler needed)', async () => {
+    // The layout `npm run prebuild` (prebuildify --napi) ships inside the package.
+    const root = mkdtempSync(join(tmpdir(), 'paperclip-prebuild-'));
+    const dir = join(root, 'prebuilds', `${process.platform}-${process.arch}`);
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(nativeLoad.path as string, join(dir, 'paperclip-net.node'));
+    const r = await doctor({ PAPERCLIP_ADDON_DIR: root, PAPERCLIP_BACKEND: 'native' });
+    expect(JSON.parse(r.stdout)).toMatchObject({ backend: 'native', addon: join(dir, 'paperclip-net.node') });
   });
 });
