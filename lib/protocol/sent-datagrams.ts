@@ -1,0 +1,139 @@
+/**
+ * Sender-side datagram bookkeeping: what is in flight, what an ACK covers, and what is lost.
+ * Records are keyed by the sender's extended (never wrapping) sequence; the wire carries its
+ * low 16 bits. Loss is declared as in QUIC (RFC 9002 §6.1): a datagram is lost when one sent
+ * `packetThreshold` later was acked (fast retransmit on ack-bit gaps), or when a later one was
+ * acked and it is older than the time threshold; the caller's retransmission timer covers the
+ * tail.
+ */
+
+export interface SentDatagram<T> {
+  /** Extended sequence (the wire carries sequence & 0xffff). */
+  readonly sequence: number;
+  readonly sentAt: number;
+  readonly bytes: number;
+  /** Counts towards bytes in flight and expects an ACK. */
+  readonly ackEliciting: boolean;
+  readonly payload: T;
+}
+
+export interface AckOutcome<T> {
+  readonly acked: SentDatagram<T>[];
+  readonly lost: SentDatagram<T>[];
+  /** now − sentAt of the acked datagram named by the ack id, when it was newly acked. */
+  readonly rttSample: number | undefined;
+}
+
+export interface SentDatagramsOptions {
+  /** Datagrams in flight at most (keeps 16-bit ids unambiguous). Default 1024. */
+  readonly capacity?: number;
+  /** Default 3. */
+  readonly packetThreshold?: number;
+}
+
+export class SentDatagrams<T> {
+  private readonly records = new Map<number, SentDatagram<T>>();
+  private readonly capacity: number;
+  private readonly packetThreshold: number;
+  private largestAcked = -1;
+  private inFlightBytes = 0;
+
+  constructor(options: SentDatagramsOptions = {}) {
+    this.capacity = options.capacity ?? 1024;
+    this.packetThreshold = options.packetThreshold ?? 3;
+  }
+
+  get count(): number {
+    return this.records.size;
+  }
+
+  get bytesInFlight(): number {
+    return this.inFlightBytes;
+  }
+
+  get isFull(): boolean {
+    return this.records.size >= this.capacity;
+  }
+
+  /** The oldest ack-eliciting datagram still in flight. */
+  oldestAckEliciting(): SentDatagram<T> | undefined {
+    for (const r of this.records.values()) if (r.ackEliciting) return r;
+    return undefined;
+  }
+
+  add(record: SentDatagram<T>): void {
+    if (this.isFull) throw new RangeError(`more than ${this.capacity} datagrams in flight`);
+    this.records.set(record.sequence, record);
+    if (record.ackEliciting) this.inFlightBytes += record.bytes;
+  }
+
+  /**
+   * Applies an ACK. `nextSequence` is the sender's next extended sequence, used to widen the
+   * 16-bit ack id; `lossDelay` is the time threshold (e.g. 9/8 × max(srtt, latest rtt)).
+   */
+  onAck(ackId: number, ackBits: number, nextSequence: number, now: number, lossDelay: number): AckOutcome<T> {
+    const newest = nextSequence - 1;
+    const top = newest - ((newest - ackId) & 0xffff);
+    const acked: SentDatagram<T>[] = [];
+    let rttSample: number | undefined;
+    const first = this.take(top);
+    if (first !== undefined) {
+      acked.push(first);
+      if (first.ackEliciting) rttSample = now - first.sentAt;
+    }
+    for (let i = 0; i < 32; i++) {
+      if (((ackBits >>> i) & 1) === 0) continue;
+      const r = this.take(top - 1 - i);
+      if (r !== undefined) acked.push(r);
+    }
+    if (acked.length > 0 && top > this.largestAcked) this.largestAcked = top;
+    return { acked, lost: this.detectLost(now, lossDelay), rttSample };
+  }
+
+  /** Datagrams lost by the packet or time threshold relative to the largest acked. */
+  detectLost(now: number, lossDelay: number): SentDatagram<T>[] {
+    const lost: SentDatagram<T>[] = [];
+    for (const r of this.records.values()) {
+      if (r.sequence >= this.largestAcked) break;
+      if (this.largestAcked - r.sequence >= this.packetThreshold || now - r.sentAt >= lossDelay) lost.push(r);
+    }
+    for (const r of lost) this.take(r.sequence);
+    return lost;
+  }
+
+  /** Retransmission timeout: everything sent at or before `now − rto` is declared lost. */
+  expire(now: number, rto: number): SentDatagram<T>[] {
+    const lost: SentDatagram<T>[] = [];
+    for (const r of this.records.values()) {
+      if (now - r.sentAt < rto) break;
+      lost.push(r);
+    }
+    for (const r of lost) this.take(r.sequence);
+    return lost;
+  }
+
+  /** When the next time-threshold loss could be declared, or undefined. */
+  nextLossTime(lossDelay: number): number | undefined {
+    for (const r of this.records.values()) {
+      if (r.sequence >= this.largestAcked) return undefined;
+      return r.sentAt + lossDelay;
+    }
+    return undefined;
+  }
+
+  /** Removes everything (connection closed). */
+  clear(): SentDatagram<T>[] {
+    const all = [...this.records.values()];
+    this.records.clear();
+    this.inFlightBytes = 0;
+    return all;
+  }
+
+  private take(sequence: number): SentDatagram<T> | undefined {
+    const r = this.records.get(sequence);
+    if (r === undefined) return undefined;
+    this.records.delete(sequence);
+    if (r.ackEliciting) this.inFlightBytes -= r.bytes;
+    return r;
+  }
+}
