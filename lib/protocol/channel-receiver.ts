@@ -13,6 +13,8 @@ export const RELIABLE_WINDOW = 1024;
 export interface ChannelReceiver {
   /** Returns the messages now deliverable, in delivery order (possibly none). */
   accept(sequence: number, message: Uint8Array): Uint8Array[];
+  /** True when `accept` would certainly drop this sequence (so its fragments need no buffer). */
+  isStale(sequence: number): boolean;
   /** Messages dropped as duplicates, stale or outside the window. */
   readonly dropped: number;
 }
@@ -21,6 +23,10 @@ class OrderedReceiver implements ChannelReceiver {
   private expected = 0;
   private readonly held = new Map<number, Uint8Array>();
   dropped = 0;
+
+  isStale(sequence: number): boolean {
+    return sequenceDistance(sequence, this.expected) < 0 || this.held.has(sequence);
+  }
 
   accept(sequence: number, message: Uint8Array): Uint8Array[] {
     const ahead = sequenceDistance(sequence, this.expected);
@@ -47,6 +53,10 @@ class UnorderedReceiver implements ChannelReceiver {
   private readonly seen = new ReceivedSequences();
   dropped = 0;
 
+  isStale(sequence: number): boolean {
+    return !this.seen.isNew(sequence);
+  }
+
   accept(sequence: number, message: Uint8Array): Uint8Array[] {
     if (this.seen.record(sequence)) return [message];
     this.dropped++;
@@ -57,6 +67,10 @@ class UnorderedReceiver implements ChannelReceiver {
 class SequencedReceiver implements ChannelReceiver {
   private last = -1;
   dropped = 0;
+
+  isStale(sequence: number): boolean {
+    return this.last >= 0 && !sequenceNewer(sequence, this.last);
+  }
 
   accept(sequence: number, message: Uint8Array): Uint8Array[] {
     if (this.last >= 0 && !sequenceNewer(sequence, this.last)) {
@@ -70,6 +84,10 @@ class SequencedReceiver implements ChannelReceiver {
 
 class PassThroughReceiver implements ChannelReceiver {
   readonly dropped = 0;
+
+  isStale(): boolean {
+    return false;
+  }
 
   accept(_sequence: number, message: Uint8Array): Uint8Array[] {
     return [message];

@@ -9,8 +9,10 @@ import { ErrorCode, WireError } from '../wire/errors.js';
 export interface FragmentAssemblerOptions {
   /** Largest message accepted, bytes. */
   readonly maxMessageSize: number;
-  /** Largest fragment payload a peer sends (its budget per datagram), bytes. */
+  /** Largest fragment payload a peer can send (one datagram), bytes. */
   readonly maxFragmentPayload: number;
+  /** Smallest fragment payload a conforming peer sends (at the minimum MTU), bytes: bounds the fragment count. */
+  readonly minFragmentPayload: number;
   /** Bytes held by incomplete messages at most; beyond it the connection is closed. */
   readonly memoryCap: number;
   /** An incomplete message older than this is discarded, ms. */
@@ -52,8 +54,8 @@ export class FragmentAssembler {
    * connection with that error.
    */
   add(channel: number, sequence: number, id: number, count: number, payload: Uint8Array, now: number): FragmentResult {
-    const { maxMessageSize, maxFragmentPayload } = this.options;
-    if (count > Math.ceil(maxMessageSize / maxFragmentPayload)) {
+    const { maxMessageSize, maxFragmentPayload, minFragmentPayload } = this.options;
+    if (count > Math.ceil(maxMessageSize / minFragmentPayload)) {
       throw new WireError(ErrorCode.FRAGMENT_NUMBER, `${count} fragments exceed the ${maxMessageSize}-byte message limit`);
     }
     if (payload.length > maxFragmentPayload) {

@@ -23,6 +23,11 @@ export class ReceivedSequences {
     return this.highest + sequenceDistance(sequence, this.highest & 0xffff);
   }
 
+  /** True if `sequence` would be recorded as new; changes nothing. */
+  isNew(sequence: number): boolean {
+    return this.window.check(this.unwrap(sequence));
+  }
+
   /** True if the datagram is new (and records it); false for a duplicate or a too-old one. */
   record(sequence: number): boolean {
     const extended = this.unwrap(sequence);

@@ -4,7 +4,8 @@
  * low 16 bits. Loss is declared as in QUIC (RFC 9002 §6.1): a datagram is lost when one sent
  * `packetThreshold` later was acked (fast retransmit on ack-bit gaps), or when a later one was
  * acked and it is older than the time threshold; the caller's retransmission timer covers the
- * tail.
+ * tail. Deadlines are always compared as `now >= start + duration`, the same sum the caller's
+ * timer uses, so floating-point rounding cannot leave a timer due that never fires.
  */
 
 export interface SentDatagram<T> {
@@ -95,7 +96,7 @@ export class SentDatagrams<T> {
     const lost: SentDatagram<T>[] = [];
     for (const r of this.records.values()) {
       if (r.sequence >= this.largestAcked) break;
-      if (this.largestAcked - r.sequence >= this.packetThreshold || now - r.sentAt >= lossDelay) lost.push(r);
+      if (this.largestAcked - r.sequence >= this.packetThreshold || now >= r.sentAt + lossDelay) lost.push(r);
     }
     for (const r of lost) this.take(r.sequence);
     return lost;
@@ -105,7 +106,7 @@ export class SentDatagrams<T> {
   expire(now: number, rto: number): SentDatagram<T>[] {
     const lost: SentDatagram<T>[] = [];
     for (const r of this.records.values()) {
-      if (now - r.sentAt < rto) break;
+      if (now < r.sentAt + rto) break;
       lost.push(r);
     }
     for (const r of lost) this.take(r.sequence);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FragmentAssembler } from '../../lib/protocol/fragment-assembler.js';
 import { WireError } from '../../lib/wire/index.js';
 
-const options = { maxMessageSize: 10_000, maxFragmentPayload: 1000, memoryCap: 5000, timeoutMs: 1000 };
+const options = { maxMessageSize: 10_000, maxFragmentPayload: 1000, minFragmentPayload: 1000, memoryCap: 5000, timeoutMs: 1000 };
 const part = (n: number, fill: number) => new Uint8Array(n).fill(fill);
 
 function codeOf(fn: () => unknown): string {

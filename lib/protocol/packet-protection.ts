@@ -1,0 +1,100 @@
+/**
+ * How a connection's datagrams are protected after the handshake: AEAD sealing (the default;
+ * docs/PROTOCOL.md §5) or, when both ends opted into the unencrypted LAN/debug mode, a CRC-32
+ * checksum. Both turn a packet with plaintext data into datagram bytes and back.
+ */
+import type { Aead } from '../primitives/types.js';
+import { Flag, Size } from '../wire/constants.js';
+import { decodePacket } from '../wire/decode.js';
+import { encodeInto } from '../wire/encode.js';
+import { encodedLength, headerLength } from '../wire/layout.js';
+import type { Packet } from '../wire/packet.js';
+import { ReplayWindow } from './replay-window.js';
+
+/** A packet whose `data` is plaintext and whose protection fields are still unset. */
+export type PlainPacket = Packet;
+
+export type Unprotected = { readonly ok: true; readonly packet: Packet } | { readonly ok: false; readonly reason: 'unprotected' | 'replayed' | 'decrypt-failed' };
+
+export interface PacketProtection {
+  /** Bytes the protection adds to a datagram (counter + tag, or checksum). */
+  readonly overhead: number;
+  protect(packet: PlainPacket): Uint8Array;
+  /** Decodes (WireError on malformed bytes), verifies and opens one datagram. */
+  unprotect(bytes: Uint8Array): Unprotected;
+}
+
+export class ChecksumProtection implements PacketProtection {
+  readonly overhead = Size.CHECKSUM;
+
+  protect(packet: PlainPacket): Uint8Array {
+    const p = { ...packet, flags: packet.flags | Flag.CHECKSUM } as Packet;
+    const out = new Uint8Array(encodedLength(p));
+    encodeInto(p, out);
+    return out;
+  }
+
+  unprotect(bytes: Uint8Array): Unprotected {
+    const packet = decodePacket(bytes); // verifies the CRC when the flag is set
+    if ((packet.flags & Flag.CHECKSUM) === 0 || (packet.flags & Flag.ENCRYPTED) !== 0) return { ok: false, reason: 'unprotected' };
+    return { ok: true, packet };
+  }
+}
+
+export interface DirectionKeys {
+  readonly key: Uint8Array;
+  readonly iv: Uint8Array;
+}
+
+/** Nonce for a packet counter: IV (16 or 4 bytes) ‖ counter as u64 big-endian. */
+export function counterNonce(aead: Aead, iv: Uint8Array, counter: number, out: Uint8Array): Uint8Array {
+  const prefix = aead.nonceBytes - 8;
+  out.set(iv.subarray(0, prefix));
+  const view = new DataView(out.buffer, out.byteOffset, out.length);
+  view.setUint32(prefix, Math.floor(counter / 0x1_0000_0000));
+  view.setUint32(prefix + 4, counter >>> 0);
+  return out;
+}
+
+export class AeadProtection implements PacketProtection {
+  readonly overhead = Size.COUNTER + Size.AEAD_TAG;
+  private sendCounter = 0;
+  private readonly replay = new ReplayWindow(1024);
+  private readonly nonce: Uint8Array;
+
+  constructor(
+    private readonly aead: Aead,
+    private readonly send: DirectionKeys,
+    private readonly receive: DirectionKeys,
+  ) {
+    this.nonce = new Uint8Array(aead.nonceBytes);
+  }
+
+  protect(packet: PlainPacket): Uint8Array {
+    const plain = packet.data;
+    const sealed = new Uint8Array(plain.length + Size.AEAD_TAG);
+    sealed.set(plain);
+    const counter = this.sendCounter++;
+    const p = { ...packet, flags: packet.flags | Flag.ENCRYPTED, counter, data: sealed } as Packet;
+    const out = new Uint8Array(encodedLength(p));
+    encodeInto(p, out);
+    const at = headerLength(p);
+    counterNonce(this.aead, this.send.iv, counter, this.nonce);
+    this.aead.seal(this.send.key, this.nonce, out.subarray(0, at), out, at, plain.length, out, at);
+    return out;
+  }
+
+  unprotect(bytes: Uint8Array): Unprotected {
+    const packet = decodePacket(bytes);
+    if ((packet.flags & Flag.ENCRYPTED) === 0 || packet.counter === undefined) return { ok: false, reason: 'unprotected' };
+    const counter = packet.counter;
+    if (!this.replay.check(counter)) return { ok: false, reason: 'replayed' };
+    const at = headerLength(packet);
+    const plain = new Uint8Array(packet.data.length - Size.AEAD_TAG);
+    counterNonce(this.aead, this.receive.iv, counter, this.nonce);
+    const n = this.aead.open(this.receive.key, this.nonce, bytes.subarray(0, at), bytes, at, packet.data.length, plain, 0);
+    if (n < 0) return { ok: false, reason: 'decrypt-failed' };
+    this.replay.commit(counter);
+    return { ok: true, packet: { ...packet, data: plain } };
+  }
+}
