@@ -43,6 +43,13 @@ export class VirtualPair {
     return done();
   }
 
+  /** Runs everything scheduled up to `time`, then sets the clock to it (a game tick). */
+  runUntil(time: number): void {
+    for (let next = this.nextTime(); next !== undefined && next <= time; next = this.nextTime()) this.step();
+    this.now = Math.max(this.now, time);
+    this.flush();
+  }
+
   /** Sends every datagram both sides have ready. */
   flush(): void {
     for (let d = this.a.pollTransmit(this.now); d !== undefined; d = this.a.pollTransmit(this.now)) this.aToB.send(this.now, d);
@@ -55,6 +62,7 @@ export class VirtualPair {
   }
 
   private nextTime(): number | undefined {
+    this.flush();
     const times = [this.aToB.nextDelivery(), this.bToA.nextDelivery(), this.a.pollTimeout(), this.b.pollTimeout()].filter(
       (t): t is number => t !== undefined,
     );
