@@ -10,13 +10,14 @@
  * output when zlib reports an error, so a CORRUPT from it may hide "the cap was passed first"
  * (e.g. a block that fills the cap, then a bad block header). Every CORRUPT is therefore
  * settled by {@link corruptOrTooLarge}; this runs only on the failure path.
+ *
+ * Arguments are already validated, and the level defaulted, by the checked layer (checked.ts).
  */
 import { constants as bufferConstants } from 'node:buffer';
 import { constants, deflateRawSync, inflateRawSync } from 'node:zlib';
-import { PrimitiveStatus, type RawDeflate, type SpanBatch } from '../types.js';
-import { checkLevel, checkSpan, checkSpanBatch } from '../validate.js';
+import type { UncheckedPrimitives } from '../checked.js';
+import { PrimitiveStatus } from '../types.js';
 
-const DEFAULT_LEVEL = 6;
 /** node:zlib's Z_MIN_CHUNK. */
 const MIN_CHUNK = 64;
 /** Output chunk for inflate: cap + 1 (one allocation, one check) up to this size. */
@@ -34,15 +35,15 @@ function statusOf(err: unknown): Status {
   throw err;
 }
 
-function deflateSpan(
-  src: Uint8Array,
-  srcOffset: number,
-  srcLength: number,
-  dst: Uint8Array,
-  dstOffset: number,
-  dstCapacity: number,
-  level: number,
-): number {
+export const deflateSpan: UncheckedPrimitives['deflateRaw'] = (
+  src,
+  srcOffset,
+  srcLength,
+  dst,
+  dstOffset,
+  dstCapacity,
+  level,
+) => {
   // A raw deflate stream is never empty (even "" encodes as 03 00).
   if (dstCapacity === 0) return PrimitiveStatus.TOO_LARGE;
   let out: Buffer;
@@ -56,21 +57,21 @@ function deflateSpan(
   }
   dst.set(out, dstOffset);
   return out.length;
-}
+};
 
 interface InflateInfo {
   buffer: Buffer;
   engine: { bytesWritten: number };
 }
 
-function inflateSpan(
-  src: Uint8Array,
-  srcOffset: number,
-  srcLength: number,
-  dst: Uint8Array,
-  dstOffset: number,
-  dstCapacity: number,
-): number {
+export const inflateSpan: UncheckedPrimitives['inflateRaw'] = (
+  src,
+  srcOffset,
+  srcLength,
+  dst,
+  dstOffset,
+  dstCapacity,
+) => {
   const input = src.subarray(srcOffset, srcOffset + srcLength);
   let result: InflateInfo;
   try {
@@ -88,7 +89,7 @@ function inflateSpan(
   if (result.engine.bytesWritten !== srcLength) return PrimitiveStatus.CORRUPT; // trailing bytes
   dst.set(out, dstOffset);
   return out.length;
-}
+};
 
 /**
  * Bytes zlib decodes from input[0, end) without Z_FINISH (running out of input is then not an
@@ -134,66 +135,3 @@ function corruptOrTooLarge(input: Uint8Array, cap: number): Status {
   }
   return before > cap ? PrimitiveStatus.TOO_LARGE : PrimitiveStatus.CORRUPT;
 }
-
-export const deflateRaw: RawDeflate['deflateRaw'] = (
-  src,
-  srcOffset,
-  srcLength,
-  dst,
-  dstOffset,
-  dstCapacity,
-  level = DEFAULT_LEVEL,
-) => {
-  checkSpan('src', src, srcOffset, srcLength);
-  checkSpan('dst', dst, dstOffset, dstCapacity);
-  checkLevel(level);
-  return deflateSpan(src, srcOffset, srcLength, dst, dstOffset, dstCapacity, level);
-};
-
-export const inflateRaw: RawDeflate['inflateRaw'] = (
-  src,
-  srcOffset,
-  srcLength,
-  dst,
-  dstOffset,
-  dstCapacity,
-) => {
-  checkSpan('src', src, srcOffset, srcLength);
-  checkSpan('dst', dst, dstOffset, dstCapacity);
-  return inflateSpan(src, srcOffset, srcLength, dst, dstOffset, dstCapacity);
-};
-
-function runBatch(
-  batch: SpanBatch,
-  op: (
-    src: Uint8Array,
-    srcOffset: number,
-    srcLength: number,
-    dst: Uint8Array,
-    dstOffset: number,
-    dstCapacity: number,
-  ) => number,
-): void {
-  const { src, dst, srcOffsets, srcLengths, dstOffsets, dstCapacities, results } = batch;
-  for (let i = 0; i < batch.count; i++) {
-    results[i] = op(
-      src,
-      srcOffsets[i] as number,
-      srcLengths[i] as number,
-      dst,
-      dstOffsets[i] as number,
-      dstCapacities[i] as number,
-    );
-  }
-}
-
-export const deflateRawBatch: RawDeflate['deflateRawBatch'] = (batch, level = DEFAULT_LEVEL) => {
-  checkSpanBatch(batch);
-  checkLevel(level);
-  runBatch(batch, (s, so, sl, d, dof, dc) => deflateSpan(s, so, sl, d, dof, dc, level));
-};
-
-export const inflateRawBatch: RawDeflate['inflateRawBatch'] = (batch) => {
-  checkSpanBatch(batch);
-  runBatch(batch, inflateSpan);
-};

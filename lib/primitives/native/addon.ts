@@ -1,62 +1,26 @@
 /**
  * The shape of the compiled addon (build/Release/paperclip_native.node, native/addon.cc).
- * Arguments reach it already validated (validate.ts); the addon re-checks every bound and
+ * Arguments reach it already validated (checked.ts); the addon re-checks every bound and
  * throws TypeError/RangeError rather than read outside a buffer. Failures that are data,
  * not caller bugs, come back as negative {@link PrimitiveStatus} values.
  */
-import type { AeadBatch, SpanBatch } from '../types.js';
+import type { UncheckedPrimitives } from '../checked.js';
+import type { Aead } from '../types.js';
 
-/** (key, nonce, aad | null, src, srcOffset, srcLength, dst, dstOffset) -> length or AUTH_FAILED. */
-export type NativeAeadOp = (
-  key: Uint8Array,
-  nonce: Uint8Array,
-  aad: Uint8Array | null,
-  src: Uint8Array,
-  srcOffset: number,
-  srcLength: number,
-  dst: Uint8Array,
-  dstOffset: number,
-) => number;
-
-/** Fills batch.results. */
-export type NativeAeadBatchOp = (batch: AeadBatch) => void;
-
-export interface NativeAddon {
-  crc32(buf: Uint8Array, offset: number, length: number, seed: number): number;
-  crc32Batch(
-    buf: Uint8Array,
-    offsets: Uint32Array,
-    lengths: Uint32Array,
-    count: number,
-    results: Uint32Array,
-  ): void;
-  deflateRaw(
-    src: Uint8Array,
-    srcOffset: number,
-    srcLength: number,
-    dst: Uint8Array,
-    dstOffset: number,
-    dstCapacity: number,
-    level: number,
-  ): number;
-  inflateRaw(
-    src: Uint8Array,
-    srcOffset: number,
-    srcLength: number,
-    dst: Uint8Array,
-    dstOffset: number,
-    dstCapacity: number,
-  ): number;
-  deflateRawBatch(batch: SpanBatch, level: number): void;
-  inflateRawBatch(batch: SpanBatch): void;
-  xchachaSeal: NativeAeadOp;
-  xchachaOpen: NativeAeadOp;
-  xchachaSealBatch: NativeAeadBatchOp;
-  xchachaOpenBatch: NativeAeadBatchOp;
-  aesGcmSeal: NativeAeadOp;
-  aesGcmOpen: NativeAeadOp;
-  aesGcmSealBatch: NativeAeadBatchOp;
-  aesGcmOpenBatch: NativeAeadBatchOp;
+/**
+ * Flat exports: crc32 and deflate exactly as the checked layer calls them, and each AEAD's
+ * four operations under a prefixed name (native/index.ts regroups them).
+ */
+export interface NativeAddon
+  extends Omit<UncheckedPrimitives, 'xchacha20poly1305' | 'aes256gcm'> {
+  readonly xchachaSeal: Aead['seal'];
+  readonly xchachaOpen: Aead['open'];
+  readonly xchachaSealBatch: Aead['sealBatch'];
+  readonly xchachaOpenBatch: Aead['openBatch'];
+  readonly aesGcmSeal: Aead['seal'];
+  readonly aesGcmOpen: Aead['open'];
+  readonly aesGcmSealBatch: Aead['sealBatch'];
+  readonly aesGcmOpenBatch: Aead['openBatch'];
 }
 
 const REQUIRED: readonly (keyof NativeAddon)[] = [
