@@ -9,6 +9,7 @@ import { decodePacket } from '../wire/decode.js';
 import { encodeInto } from '../wire/encode.js';
 import { encodedLength, headerLength } from '../wire/layout.js';
 import type { Packet } from '../wire/packet.js';
+import { writeCounterNonce } from './handshake/nonce.js';
 import { ReplayWindow } from './replay-window.js';
 
 /** A packet whose `data` is plaintext and whose protection fields are still unset. */
@@ -46,16 +47,6 @@ export interface DirectionKeys {
   readonly iv: Uint8Array;
 }
 
-/** Nonce for a packet counter: IV (16 or 4 bytes) ‖ counter as u64 big-endian. */
-export function counterNonce(aead: Aead, iv: Uint8Array, counter: number, out: Uint8Array): Uint8Array {
-  const prefix = aead.nonceBytes - 8;
-  out.set(iv.subarray(0, prefix));
-  const view = new DataView(out.buffer, out.byteOffset, out.length);
-  view.setUint32(prefix, Math.floor(counter / 0x1_0000_0000));
-  view.setUint32(prefix + 4, counter >>> 0);
-  return out;
-}
-
 export class AeadProtection implements PacketProtection {
   readonly overhead = Size.COUNTER + Size.AEAD_TAG;
   private sendCounter = 0;
@@ -79,7 +70,7 @@ export class AeadProtection implements PacketProtection {
     const out = new Uint8Array(encodedLength(p));
     encodeInto(p, out);
     const at = headerLength(p);
-    counterNonce(this.aead, this.send.iv, counter, this.nonce);
+    writeCounterNonce(this.send.iv, counter, this.nonce);
     this.aead.seal(this.send.key, this.nonce, out.subarray(0, at), out, at, plain.length, out, at);
     return out;
   }
@@ -91,7 +82,7 @@ export class AeadProtection implements PacketProtection {
     if (!this.replay.check(counter)) return { ok: false, reason: 'replayed' };
     const at = headerLength(packet);
     const plain = new Uint8Array(packet.data.length - Size.AEAD_TAG);
-    counterNonce(this.aead, this.receive.iv, counter, this.nonce);
+    writeCounterNonce(this.receive.iv, counter, this.nonce);
     const n = this.aead.open(this.receive.key, this.nonce, bytes.subarray(0, at), bytes, at, packet.data.length, plain, 0);
     if (n < 0) return { ok: false, reason: 'decrypt-failed' };
     this.replay.commit(counter);
