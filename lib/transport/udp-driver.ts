@@ -1,0 +1,116 @@
+/**
+ * Runs a sans-IO endpoint on a node:dgram socket: the only place (with the lossy proxy) that
+ * owns a socket and a timer. Every input (datagram or timer) is followed by draining the
+ * endpoint's transmits and events, then re-arming one timer at its pollTimeout(). The clock is
+ * performance.now() (monotonic), so wall-clock jumps cannot fire or stall protocol timers.
+ */
+import { createSocket, type Socket } from 'node:dgram';
+import { isIPv6 } from 'node:net';
+
+/** What the driver needs from a protocol endpoint (lib/protocol's Endpoint implements it). */
+export interface SansIoEndpoint<E> {
+  handleDatagram(now: number, from: string, bytes: Uint8Array): void;
+  handleTimeout(now: number): void;
+  pollTransmit(now: number): { readonly to: string; readonly bytes: Uint8Array } | undefined;
+  pollTimeout(): number | undefined;
+  pollEvent(): E | undefined;
+}
+
+/** "127.0.0.1:4000" / "[::1]:4000", the endpoint's address form. */
+export function formatPeer(host: string, port: number): string {
+  return isIPv6(host) ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+export function parsePeer(address: string): { host: string; port: number } {
+  const m = /^\[(.+)\]:(\d+)$/.exec(address) ?? /^([^:]+):(\d+)$/.exec(address);
+  if (m === null) throw new RangeError(`not a host:port address: ${address}`);
+  return { host: m[1] as string, port: Number(m[2]) };
+}
+
+export interface UdpDriverStats {
+  datagramsIn: number;
+  datagramsOut: number;
+  sendErrors: number;
+}
+
+export class UdpDriver<E> {
+  readonly stats: UdpDriverStats = { datagramsIn: 0, datagramsOut: 0, sendErrors: 0 };
+  private timer: NodeJS.Timeout | undefined;
+  private timerAt = Number.POSITIVE_INFINITY;
+  private closed = false;
+
+  private constructor(
+    private readonly socket: Socket,
+    private readonly endpoint: SansIoEndpoint<E>,
+    private readonly onEvent: (event: E) => void,
+  ) {
+    socket.on('message', (msg, rinfo) => {
+      this.stats.datagramsIn++;
+      this.endpoint.handleDatagram(performance.now(), formatPeer(rinfo.address, rinfo.port), msg);
+      this.service();
+    });
+    // ICMP errors surface as socket errors on some platforms; a game server must not die of them
+    socket.on('error', () => {
+      this.stats.sendErrors++;
+    });
+  }
+
+  /** Binds a socket (port 0 = any) and starts driving `endpoint`. */
+  static async bind<E>(endpoint: SansIoEndpoint<E>, onEvent: (event: E) => void, host = '127.0.0.1', port = 0): Promise<UdpDriver<E>> {
+    const socket = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4', ipv6Only: isIPv6(host) });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject);
+      socket.bind(port, host, () => {
+        socket.off('error', reject);
+        resolve();
+      });
+    });
+    return new UdpDriver(socket, endpoint, onEvent);
+  }
+
+  get address(): { host: string; port: number } {
+    const a = this.socket.address();
+    return { host: a.address, port: a.port };
+  }
+
+  /** Drains transmits and events and re-arms the timer; call after acting on the endpoint. */
+  service(): void {
+    if (this.closed) return;
+    const now = performance.now();
+    for (let t = this.endpoint.pollTransmit(now); t !== undefined; t = this.endpoint.pollTransmit(now)) {
+      const { host, port } = parsePeer(t.to);
+      this.stats.datagramsOut++;
+      this.socket.send(t.bytes, port, host, (err) => {
+        if (err) this.stats.sendErrors++;
+      });
+    }
+    for (let e = this.endpoint.pollEvent(); e !== undefined; e = this.endpoint.pollEvent()) this.onEvent(e);
+    this.arm();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    await new Promise<void>((resolve) => this.socket.close(() => resolve()));
+  }
+
+  private arm(): void {
+    const at = this.endpoint.pollTimeout();
+    if (at === undefined) {
+      if (this.timer !== undefined) clearTimeout(this.timer);
+      this.timer = undefined;
+      this.timerAt = Number.POSITIVE_INFINITY;
+      return;
+    }
+    if (this.timer !== undefined && at === this.timerAt) return;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timerAt = at;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.timerAt = Number.POSITIVE_INFINITY;
+      this.endpoint.handleTimeout(performance.now());
+      this.service();
+    }, Math.max(0, Math.ceil(at - performance.now())));
+  }
+}
