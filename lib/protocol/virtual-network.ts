@@ -1,0 +1,118 @@
+/**
+ * Several sans-IO endpoints joined by simulated links on a virtual clock (the Endpoint
+ * counterpart of VirtualPair): one SimulatedLink per direction and address pair, created on
+ * first use with the network's conditions. Deterministic for a given seed.
+ */
+import type { Address, Endpoint, EndpointEvent } from './endpoint.js';
+import { SeededRandom } from './seeded-random.js';
+import { SimulatedLink, type LinkConditions } from './simulated-link.js';
+
+/** What the network drives: an Endpoint, or a test double such as a relay. */
+export type NetworkNode = Pick<Endpoint, 'handleDatagram' | 'handleTimeout' | 'pollTransmit' | 'pollTimeout' | 'pollEvent'>;
+
+/** Return false to drop a datagram before it enters the link. */
+export type DatagramFilter = (from: Address, to: Address, bytes: Uint8Array, now: number) => boolean;
+
+export class VirtualNetwork {
+  now: number;
+  readonly events = new Map<Address, EndpointEvent[]>();
+  /** Datagrams sent to addresses nobody listens on. */
+  readonly blackholed: { from: Address; to: Address; bytes: Uint8Array }[] = [];
+  private readonly nodes = new Map<Address, NetworkNode>();
+  private readonly links = new Map<string, { from: Address; to: Address; link: SimulatedLink }>();
+  private seed: number;
+
+  constructor(
+    private readonly conditions: LinkConditions = {},
+    seed = 1,
+    start = 0,
+    public filter: DatagramFilter = () => true,
+  ) {
+    this.seed = seed;
+    this.now = start;
+  }
+
+  add(address: Address, node: NetworkNode): void {
+    this.nodes.set(address, node);
+    this.events.set(address, []);
+  }
+
+  remove(address: Address): void {
+    this.nodes.delete(address);
+  }
+
+  eventsOf(address: Address): EndpointEvent[] {
+    return this.events.get(address) ?? [];
+  }
+
+  link(from: Address, to: Address): SimulatedLink {
+    const key = `${from}>${to}`;
+    let entry = this.links.get(key);
+    if (entry === undefined) {
+      entry = { from, to, link: new SimulatedLink(this.conditions, new SeededRandom(this.seed++)) };
+      this.links.set(key, entry);
+    }
+    return entry.link;
+  }
+
+  /** Sends everything every node has ready. */
+  flush(): void {
+    for (const [from, node] of this.nodes) {
+      for (let t = node.pollTransmit(this.now); t !== undefined; t = node.pollTransmit(this.now)) {
+        if (!this.filter(from, t.to, t.bytes, this.now)) continue;
+        if (!this.nodes.has(t.to)) this.blackholed.push({ from, to: t.to, bytes: t.bytes });
+        else this.link(from, t.to).send(this.now, t.bytes);
+      }
+    }
+  }
+
+  /** Advances to the next delivery or timer; false when nothing is scheduled. */
+  step(): boolean {
+    const next = this.nextTime();
+    if (next === undefined) return false;
+    this.now = Math.max(this.now, next);
+    for (const { from, to, link } of this.links.values()) {
+      const node = this.nodes.get(to);
+      for (const d of link.poll(this.now)) node?.handleDatagram(this.now, from, d);
+    }
+    for (const node of this.nodes.values()) {
+      const t = node.pollTimeout();
+      if (t !== undefined && t <= this.now) node.handleTimeout(this.now);
+    }
+    this.flush();
+    this.drainEvents();
+    return true;
+  }
+
+  /** Steps until `done()` or until virtual time passes `deadline`; returns done(). */
+  drive(done: () => boolean, deadline = this.now + 60_000): boolean {
+    this.drainEvents();
+    while (!done() && this.now <= deadline) {
+      if (!this.step()) break;
+    }
+    return done();
+  }
+
+  /** Runs everything scheduled up to `time`. */
+  runUntil(time: number): void {
+    for (let next = this.nextTime(); next !== undefined && next <= time; next = this.nextTime()) this.step();
+    this.now = Math.max(this.now, time);
+    this.flush();
+    this.drainEvents();
+  }
+
+  drainEvents(): void {
+    for (const [address, node] of this.nodes) {
+      const list = this.events.get(address) as EndpointEvent[];
+      for (let e = node.pollEvent(); e !== undefined; e = node.pollEvent()) list.push(e);
+    }
+  }
+
+  private nextTime(): number | undefined {
+    this.flush();
+    let t = Number.POSITIVE_INFINITY;
+    for (const { link } of this.links.values()) t = Math.min(t, link.nextDelivery() ?? t);
+    for (const node of this.nodes.values()) t = Math.min(t, node.pollTimeout() ?? t);
+    return t === Number.POSITIVE_INFINITY ? undefined : t;
+  }
+}
