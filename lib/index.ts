@@ -15,3 +15,16 @@ export type {
 export * from './wire/index.js';
 export { doctorReport } from './cli/doctor.js';
 export type { DoctorReport } from './cli/doctor.js';
+export { createServer, Server, Peer } from './transport/server.js';
+export type { ServerOptions, ServerEvents, DisconnectInfo, MessageInfo } from './transport/server.js';
+export { connect, Client, HandshakeFailedError } from './transport/client.js';
+export type { ClientOptions, ClientEvents } from './transport/client.js';
+export type { SendOptions, DeliveryName } from './transport/send-options.js';
+export { LossyUdpProxy } from './transport/lossy-proxy.js';
+export type { LossyProxyOptions } from './transport/lossy-proxy.js';
+export { Endpoint } from './protocol/endpoint.js';
+export type { EndpointOptions, EndpointEvent, EndpointStats, ConnectionHandle, Address } from './protocol/endpoint.js';
+export { Connection } from './protocol/connection.js';
+export type { ConnectionStats } from './protocol/connection.js';
+export type { ConnectionOptions } from './protocol/connection-options.js';
+export { ChannelKind } from './protocol/channel-kind.js';
