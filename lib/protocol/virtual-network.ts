@@ -6,6 +6,7 @@
 import type { Address, Endpoint, EndpointEvent } from './endpoint.js';
 import { SeededRandom } from './seeded-random.js';
 import { SimulatedLink, type LinkConditions } from './simulated-link.js';
+import { VirtualClock } from './virtual-clock.js';
 
 /** What the network drives: an Endpoint, or a test double such as a relay. */
 export type NetworkNode = Pick<Endpoint, 'handleDatagram' | 'handleTimeout' | 'pollTransmit' | 'pollTimeout' | 'pollEvent'>;
@@ -13,8 +14,7 @@ export type NetworkNode = Pick<Endpoint, 'handleDatagram' | 'handleTimeout' | 'p
 /** Return false to drop a datagram before it enters the link. */
 export type DatagramFilter = (from: Address, to: Address, bytes: Uint8Array, now: number) => boolean;
 
-export class VirtualNetwork {
-  now: number;
+export class VirtualNetwork extends VirtualClock {
   readonly events = new Map<Address, EndpointEvent[]>();
   /** Datagrams sent to addresses nobody listens on. */
   readonly blackholed: { from: Address; to: Address; bytes: Uint8Array }[] = [];
@@ -28,8 +28,8 @@ export class VirtualNetwork {
     start = 0,
     public filter: DatagramFilter = () => true,
   ) {
+    super(start, 60_000);
     this.seed = seed;
-    this.now = start;
   }
 
   add(address: Address, node: NetworkNode): void {
@@ -66,11 +66,7 @@ export class VirtualNetwork {
     }
   }
 
-  /** Advances to the next delivery or timer; false when nothing is scheduled. */
-  step(): boolean {
-    const next = this.nextTime();
-    if (next === undefined) return false;
-    this.now = Math.max(this.now, next);
+  protected deliverDue(): void {
     for (const { from, to, link } of this.links.values()) {
       const node = this.nodes.get(to);
       for (const d of link.poll(this.now)) node?.handleDatagram(this.now, from, d);
@@ -79,26 +75,6 @@ export class VirtualNetwork {
       const t = node.pollTimeout();
       if (t !== undefined && t <= this.now) node.handleTimeout(this.now);
     }
-    this.flush();
-    this.drainEvents();
-    return true;
-  }
-
-  /** Steps until `done()` or until virtual time passes `deadline`; returns done(). */
-  drive(done: () => boolean, deadline = this.now + 60_000): boolean {
-    this.drainEvents();
-    while (!done() && this.now <= deadline) {
-      if (!this.step()) break;
-    }
-    return done();
-  }
-
-  /** Runs everything scheduled up to `time`. */
-  runUntil(time: number): void {
-    for (let next = this.nextTime(); next !== undefined && next <= time; next = this.nextTime()) this.step();
-    this.now = Math.max(this.now, time);
-    this.flush();
-    this.drainEvents();
   }
 
   drainEvents(): void {
@@ -108,7 +84,7 @@ export class VirtualNetwork {
     }
   }
 
-  private nextTime(): number | undefined {
+  protected nextTime(): number | undefined {
     this.flush();
     let t = Number.POSITIVE_INFINITY;
     for (const { link } of this.links.values()) t = Math.min(t, link.nextDelivery() ?? t);
