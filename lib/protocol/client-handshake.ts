@@ -8,6 +8,12 @@
  * after the RETRY), until the handshake timeout.
  * At most one RETRY is accepted (a RETRY is not authenticated). SERVER HELLO and the server's
  * Finished ACK may arrive in either order; the first of each is kept.
+ *
+ * Online certificate validation (§7.3, `validateOnline`): once the server's certificate, Finished
+ * and CertificateVerify have passed offline, the handshake answers `validate` instead of
+ * `established` and holds back its Finished until `certificateValidated` gives the verdict
+ * ('invalid': 1.2; 'valid' or 'unavailable': established). The handshake timeout keeps running
+ * meanwhile; reaching it is 1.2.
  */
 import { PacketType } from '../wire/constants.js';
 import { encodePacket } from '../wire/encode.js';
@@ -49,12 +55,22 @@ export interface ClientHandshakeConfig {
   readonly expectedServer?: ExpectedPeer;
   readonly aeadOffer?: readonly AeadChoice[];
   readonly unencrypted?: boolean;
+  /**
+   * Ask the I/O layer for an online verdict on a server certificate that verified offline under
+   * `servicePublicKey` (without the key there is nothing verified to ask about). Default false.
+   */
+  readonly validateOnline?: boolean;
   readonly handshakeTimeoutMs: number;
   readonly initialRtoMs: number;
 }
 
+/** The I/O layer's answer to a `validate` outcome ('unavailable': the service could not be asked). */
+export type CertificateVerdict = 'valid' | 'invalid' | 'unavailable';
+
 export type ClientOutcome =
   | { readonly kind: 'pending' }
+  /** Offline checks passed; the client Finished waits for `certificateValidated`. */
+  | { readonly kind: 'validate'; readonly certificate: Uint8Array }
   | {
       readonly kind: 'established';
       readonly keys: SessionKeys;
@@ -89,6 +105,8 @@ export class ClientHandshake {
   private serverHello: AuthPacket | undefined;
   private serverFinished: Uint8Array | undefined;
   private done = false;
+  /** Set while the client Finished waits for an online certificate verdict. */
+  private awaiting: { readonly keys: SessionKeys; readonly certificate: Uint8Array } | undefined;
   /** Datagrams to send (HELLOs); drained by the endpoint. */
   readonly outgoing: Uint8Array[] = [];
 
@@ -106,11 +124,23 @@ export class ClientHandshake {
     this.sendHello();
   }
 
+  /** True while the handshake waits for `certificateValidated`. */
+  get awaitingValidation(): boolean {
+    return this.awaiting !== undefined;
+  }
+
   pollTimeout(): number | undefined {
+    if (this.awaiting !== undefined) return this.deadline; // nothing to retransmit: the server answered
     return this.done ? undefined : Math.min(this.deadline, this.retransmitAt);
   }
 
   handleTimeout(now: number): ClientOutcome {
+    if (this.awaiting !== undefined) {
+      if (now < this.deadline) return PENDING;
+      this.awaiting = undefined;
+      this.done = true;
+      return { kind: 'failed', code: ErrorCode.CERTIFICATE_INVALID, detail: `no online certificate verdict within ${this.config.handshakeTimeoutMs} ms`, notify: true };
+    }
     if (this.done) return PENDING;
     if (now >= this.deadline) {
       this.done = true;
@@ -124,8 +154,27 @@ export class ClientHandshake {
     return PENDING;
   }
 
+  /**
+   * The online verdict for the certificate of a `validate` outcome. Ignored unless one is awaited.
+   * A verdict at or after the deadline counts as the timeout (1.2).
+   */
+  certificateValidated(now: number, verdict: CertificateVerdict): ClientOutcome {
+    const awaiting = this.awaiting;
+    if (awaiting === undefined) return PENDING;
+    this.awaiting = undefined;
+    this.done = true;
+    if (verdict === 'invalid') {
+      return { kind: 'failed', code: ErrorCode.CERTIFICATE_INVALID, detail: 'certificate revoked (online validation)', notify: true };
+    }
+    if (now >= this.deadline) {
+      return { kind: 'failed', code: ErrorCode.CERTIFICATE_INVALID, detail: `no online certificate verdict within ${this.config.handshakeTimeoutMs} ms`, notify: true };
+    }
+    return this.establish(awaiting.keys);
+  }
+
   /** A decoded, unsealed datagram from the server's address. */
   handlePacket(now: number, packet: Packet): ClientOutcome {
+    if (this.awaiting !== undefined) return PENDING; // the server's flight is complete; its repeats change nothing
     if (this.done) return PENDING;
     try {
       switch (packet.type) {
@@ -187,7 +236,17 @@ export class ClientHandshake {
       ),
     });
     checkFinishedData(this.serverFinished as Uint8Array, keys, serverCert);
+    if (c.validateOnline && c.servicePublicKey && serverCert !== undefined) {
+      // trusted offline; the Finished waits for the online verdict (the handshake timeout keeps running)
+      this.awaiting = { keys, certificate: serverCert.bytes };
+      return { kind: 'validate', certificate: serverCert.bytes.slice() };
+    }
     this.done = true;
+    return this.establish(keys);
+  }
+
+  private establish(keys: SessionKeys): ClientOutcome {
+    const c = this.config;
     const finished = encodePacket(
       buildFinishedAck(encodeFinishedData(keys, c.identity), { sequence: this.sequence++, ackId: 1, ackBits: 1, flags: HANDSHAKE_FLAGS }),
     );

@@ -16,13 +16,20 @@
  *
  * Client: the client's Finished ACK is retransmitted (RTO 250 ms, doubling up to 500 ms) until the first
  * valid protected datagram from the server arrives, at most for the handshake timeout.
+ *
+ * Online certificate validation (§7.3; `validateCertificatesOnline`): once the server's certificate
+ * has verified offline (with the server's Finished and CertificateVerify), the endpoint emits
+ * `validate-certificate` and holds back the client Finished; the driver runs the check and answers
+ * with `certificateValidated(now, handle, verdict)`. 'invalid' fails the handshake with 1.2 (and
+ * tells the server with an unsealed 1.2 ERROR), 'valid' and 'unavailable' (the check could not be
+ * made: the offline verdict stands) complete it; no verdict within the handshake timeout is 1.2.
  */
 import { Flag, PacketType } from '../wire/constants.js';
 import { decodePacket } from '../wire/decode.js';
 import { ErrorCode, WireError, lookupErrorCode, type ErrorCodeInfo } from '../wire/errors.js';
 import type { Packet } from '../wire/packet.js';
 import type { ChannelKind } from './channel-kind.js';
-import { ClientHandshake, MAX_HELLO_RTO_MS } from './client-handshake.js';
+import { ClientHandshake, MAX_HELLO_RTO_MS, type CertificateVerdict, type ClientOutcome } from './client-handshake.js';
 import { Connection, type ConnectionStats } from './connection.js';
 import type { DisconnectReason } from './connection-events.js';
 import type { ConnectionOptions } from './connection-options.js';
@@ -44,6 +51,7 @@ import { handshakeErrorDatagram } from './session-protection.js';
 /** "127.0.0.1:4000" or "[::1]:4000" (`formatAddress` of the handshake module). */
 export type Address = string;
 export type ConnectionHandle = number;
+export type { CertificateVerdict } from './client-handshake.js';
 
 export interface EndpointOptions {
   /** Every random byte (key shares, randoms, cookie secrets). Required: `crypto.randomFillSync` in production. */
@@ -63,6 +71,12 @@ export interface EndpointOptions {
   readonly servicePublicKey?: Uint8Array;
   /** Client: the account the server certificate must name (1.2 otherwise). Default any. */
   readonly expectedServer?: ExpectedPeer;
+  /**
+   * Client: before sending its Finished, ask the driver for an online verdict on the server
+   * certificate (event `validate-certificate`, answered by `certificateValidated`). Applies only
+   * when `servicePublicKey` is set (the certificate is checked offline first). Default false.
+   */
+  readonly validateCertificatesOnline?: boolean;
   /** Server: refuse clients without a valid certificate (1.2). Needs servicePublicKey. Default false. */
   readonly requireClientCertificate?: boolean;
   /** Established plus pending connections at most; a validated HELLO beyond it gets ERROR 1.1. Default 1024. */
@@ -91,6 +105,11 @@ export type EndpointEvent =
   | { readonly type: 'disconnect'; readonly handle: ConnectionHandle; readonly reason: DisconnectReason; readonly code: ErrorCodeInfo; readonly detail: string }
   /** The peer reported an error about something we sent (informational, 3.x). */
   | { readonly type: 'peer-error'; readonly handle: ConnectionHandle; readonly code: ErrorCodeInfo; readonly detail: string }
+  /**
+   * Client: the server certificate (its encoding) verified offline and needs an online verdict;
+   * answer with `certificateValidated(now, handle, verdict)` before the handshake timeout.
+   */
+  | { readonly type: 'validate-certificate'; readonly handle: ConnectionHandle; readonly address: Address; readonly certificate: Uint8Array }
   /** `handle` is set for a handshake this endpoint started with connect(). */
   | { readonly type: 'handshake-failed'; readonly address: Address; readonly handle?: ConnectionHandle; readonly code: ErrorCodeInfo; readonly detail: string };
 
@@ -243,6 +262,7 @@ export class Endpoint {
       expectedServer: this.o.expectedServer,
       aeadOffer: this.o.aeadPreference,
       unencrypted: this.o.unencrypted,
+      validateOnline: this.o.validateCertificatesOnline === true,
       handshakeTimeoutMs: this.o.handshakeTimeoutMs,
       initialRtoMs: this.o.handshakeRtoMs,
     });
@@ -250,6 +270,20 @@ export class Endpoint {
     this.stats.handshakesStarted++;
     this.drainClient(address, handshake);
     return handle;
+  }
+
+  /**
+   * The driver's answer to `validate-certificate`: 'valid' or 'unavailable' (the offline verdict
+   * stands) sends the client Finished, 'invalid' fails the handshake with 1.2. Returns false (and
+   * does nothing) when no validation is awaited for `handle` (abandoned, timed out, answered).
+   */
+  certificateValidated(now: number, handle: ConnectionHandle, verdict: CertificateVerdict): boolean {
+    for (const client of this.clients.values()) {
+      if (client.handle !== handle || !client.handshake.awaitingValidation) continue;
+      this.onClientOutcome(now, client, client.handshake.certificateValidated(now, verdict));
+      return true;
+    }
+    return false;
   }
 
   /** Queues a message on an established connection (throws like Connection.send). */
@@ -333,7 +367,7 @@ export class Endpoint {
     for (const [address, client] of [...this.clients]) {
       const outcome = client.handshake.handleTimeout(now);
       this.drainClient(address, client.handshake);
-      if (outcome.kind === 'failed') this.failClient(client, outcome.code, outcome.detail, false);
+      if (outcome.kind === 'failed') this.failClient(client, outcome.code, outcome.detail, outcome.notify);
     }
     for (const [address, p] of [...this.pending]) {
       if (now >= p.handshake.deadline) {
@@ -534,8 +568,16 @@ export class Endpoint {
   private onClientPacket(now: number, client: ClientRecord, packet: Packet): void {
     const outcome = client.handshake.handlePacket(now, packet);
     this.drainClient(client.address, client.handshake);
+    this.onClientOutcome(now, client, outcome);
+  }
+
+  private onClientOutcome(now: number, client: ClientRecord, outcome: ClientOutcome): void {
     if (outcome.kind === 'failed') {
       this.failClient(client, outcome.code, outcome.detail, outcome.notify);
+      return;
+    }
+    if (outcome.kind === 'validate') {
+      this.events.push({ type: 'validate-certificate', handle: client.handle, address: client.address, certificate: outcome.certificate });
       return;
     }
     if (outcome.kind !== 'established') return;

@@ -2,19 +2,30 @@
  * `connect()`: a paperclip-net client. `client.connected` resolves once the handshake is done
  * (seed 000's `joined`) and rejects with a HandshakeFailedError; `close()` sends 2.2 CLIENT
  * DISCONNECT and resolves when the server acknowledged it (or the disconnect timeout passed).
+ * With `validateOnline`, the server certificate is also checked online before the handshake ends.
  */
 import { randomFillSync } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { isIPv6 } from 'node:net';
 import { Endpoint, type ConnectionHandle, type EndpointEvent, type EndpointOptions } from '../protocol/endpoint.js';
 import type { ConnectionStats } from '../protocol/connection.js';
+import { parseCertificate, type ValidateOnline } from '../protocol/handshake/index.js';
 import type { ErrorCodeInfo } from '../wire/errors.js';
 import { ErrorCode, formatErrorCode } from '../wire/errors.js';
 import { deliveryName, kindFor, type SendOptions } from './send-options.js';
 import type { DisconnectInfo, MessageInfo } from './server.js';
 import { formatPeer, UdpDriver } from './udp-driver.js';
+import { transportNow } from './clock.js';
 
-export type ClientOptions = Omit<EndpointOptions, 'random' | 'listen'>;
+export interface ClientOptions extends Omit<EndpointOptions, 'random' | 'listen' | 'validateCertificatesOnline'> {
+  /**
+   * Online check of the server certificate (`POST /auth/certificate/validate`), run after it
+   * verified offline under `servicePublicKey` and before the client Finished is sent. false: the
+   * handshake fails with 1.2; a rejection (or a throw): the offline verdict stands; no answer within
+   * `handshakeTimeoutMs`: 1.2. Default none (offline verification only).
+   */
+  readonly validateOnline?: ValidateOnline;
+}
 
 export class HandshakeFailedError extends Error {
   override readonly name = 'HandshakeFailedError';
@@ -42,7 +53,10 @@ export class Client extends EventEmitter<ClientEvents> {
   private closedPromise: Promise<void> | undefined;
   private resolveClosed: (() => void) | undefined;
 
-  constructor(private readonly endpoint: Endpoint) {
+  constructor(
+    private readonly endpoint: Endpoint,
+    private readonly validateOnline?: ValidateOnline,
+  ) {
     super();
     this.connected = new Promise<void>((resolve, reject) => {
       this.resolveConnected = resolve;
@@ -55,7 +69,7 @@ export class Client extends EventEmitter<ClientEvents> {
   /** @internal */
   start(driver: UdpDriver<EndpointEvent>, address: string): void {
     this.driver = driver;
-    this.handle = this.endpoint.connect(performance.now(), address);
+    this.handle = this.endpoint.connect(transportNow(), address);
     driver.service();
   }
 
@@ -78,11 +92,11 @@ export class Client extends EventEmitter<ClientEvents> {
     this.closedPromise ??= (async () => {
       if (this.state === 'connected' && this.handle !== undefined) {
         const done = new Promise<void>((resolve) => (this.resolveClosed = resolve));
-        this.endpoint.disconnect(performance.now(), this.handle);
+        this.endpoint.disconnect(transportNow(), this.handle);
         this.driver?.service();
         await done;
       } else if (this.handle !== undefined) {
-        this.endpoint.disconnect(performance.now(), this.handle);
+        this.endpoint.disconnect(transportNow(), this.handle);
       }
       this.state = 'closed';
       this.rejectConnected(new HandshakeFailedError(ErrorCode.CONNECTION, 'closed before connecting'));
@@ -116,18 +130,45 @@ export class Client extends EventEmitter<ClientEvents> {
       case 'handshake-failed':
         this.state = 'closed';
         this.rejectConnected(new HandshakeFailedError(event.code, event.detail));
-        if (this.closedPromise === undefined) void this.driver?.close();
+        // not synchronously: an ERROR telling the server (e.g. 1.2 after online validation) was
+        // just handed to socket.send, which resolves the address on the next tick
+        if (this.closedPromise === undefined) setImmediate(() => void this.driver?.close());
+        break;
+      case 'validate-certificate':
+        this.validate(event.handle, event.certificate);
         break;
       case 'peer-error':
         break;
     }
   }
+
+  /** Runs the hook and reports its verdict; a rejection (or a throw) means "could not ask". */
+  private validate(handle: ConnectionHandle, certificate: Uint8Array): void {
+    const hook = this.validateOnline;
+    const report = (verdict: 'valid' | 'invalid' | 'unavailable'): void => {
+      if (this.state !== 'connecting') return;
+      this.endpoint.certificateValidated(transportNow(), handle, verdict);
+      this.driver?.service();
+    };
+    // always asynchronous: never re-enter the endpoint from inside the driver's event loop
+    Promise.resolve()
+      .then(() => {
+        // connect() sets the endpoint flag only with a hook; without one, the offline verdict stands
+        if (hook === undefined) throw new Error('no validateOnline hook');
+        return hook(parseCertificate(certificate));
+      })
+      .then(
+        (ok) => report(ok === true ? 'valid' : 'invalid'),
+        () => report('unavailable'),
+      );
+  }
 }
 
 /** Starts connecting to host:port; await `client.connected` before sending. */
 export async function connect(host: string, port: number, options: ClientOptions = {}): Promise<Client> {
-  const endpoint = new Endpoint({ ...options, random: (out) => randomFillSync(out) });
-  const client = new Client(endpoint);
+  const { validateOnline, ...endpointOptions } = options;
+  const endpoint = new Endpoint({ ...endpointOptions, validateCertificatesOnline: validateOnline !== undefined, random: (out) => randomFillSync(out) });
+  const client = new Client(endpoint, validateOnline);
   // any local address: the kernel picks the source that routes to the server
   const driver = await UdpDriver.bind(endpoint, (e) => client.dispatch(e), isIPv6(host) ? '::' : '0.0.0.0');
   client.start(driver, formatPeer(host, port));

@@ -11,6 +11,7 @@ import type { DisconnectReason } from '../protocol/connection-events.js';
 import type { ErrorCodeInfo } from '../wire/errors.js';
 import { deliveryName, kindFor, type DeliveryName, type SendOptions } from './send-options.js';
 import { UdpDriver } from './udp-driver.js';
+import { transportNow } from './clock.js';
 
 export interface ServerOptions extends Omit<EndpointOptions, 'random' | 'listen'> {
   /** Default 127.0.0.1 (use '::' or '0.0.0.0' to accept from everywhere). */
@@ -84,7 +85,7 @@ export class Server extends EventEmitter<ServerEvents> {
   }
 
   disconnectPeer(peer: Peer, detail: string): void {
-    this.endpoint.disconnect(performance.now(), peer.handle, detail);
+    this.endpoint.disconnect(transportNow(), peer.handle, detail);
     this.driver?.service();
   }
 
@@ -95,7 +96,7 @@ export class Server extends EventEmitter<ServerEvents> {
   /** Graceful shutdown: 2.1 to every client, wait for acknowledgements, release the socket. */
   close(): Promise<void> {
     this.closing ??= (async () => {
-      this.endpoint.close(performance.now());
+      this.endpoint.close(transportNow());
       this.driver?.service();
       // each connection ends by itself: acknowledged, or its disconnect timeout
       while (this.endpoint.connectionCount > 0) await new Promise((r) => setTimeout(r, 5));

@@ -2,10 +2,11 @@
  * Runs a sans-IO endpoint on a node:dgram socket: the only place (with the lossy proxy) that
  * owns a socket and a timer. Every input (datagram or timer) is followed by draining the
  * endpoint's transmits and events, then re-arming one timer at its pollTimeout(). The clock is
- * performance.now() (monotonic), so wall-clock jumps cannot fire or stall protocol timers.
+ * transportNow(): epoch milliseconds advanced monotonically (see clock.ts).
  */
 import { createSocket, type Socket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
+import { transportNow } from './clock.js';
 
 /** What the driver needs from a protocol endpoint (lib/protocol's Endpoint implements it). */
 export interface SansIoEndpoint<E> {
@@ -46,7 +47,7 @@ export class UdpDriver<E> {
   ) {
     socket.on('message', (msg, rinfo) => {
       this.stats.datagramsIn++;
-      this.endpoint.handleDatagram(performance.now(), formatPeer(rinfo.address, rinfo.port), msg);
+      this.endpoint.handleDatagram(transportNow(), formatPeer(rinfo.address, rinfo.port), msg);
       this.service();
     });
     // ICMP errors surface as socket errors on some platforms; a game server must not die of them
@@ -76,7 +77,7 @@ export class UdpDriver<E> {
   /** Drains transmits and events and re-arms the timer; call after acting on the endpoint. */
   service(): void {
     if (this.closed) return;
-    const now = performance.now();
+    const now = transportNow();
     for (let t = this.endpoint.pollTransmit(now); t !== undefined; t = this.endpoint.pollTransmit(now)) {
       const { host, port } = parsePeer(t.to);
       this.stats.datagramsOut++;
@@ -109,8 +110,8 @@ export class UdpDriver<E> {
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.timerAt = Number.POSITIVE_INFINITY;
-      this.endpoint.handleTimeout(performance.now());
+      this.endpoint.handleTimeout(transportNow());
       this.service();
-    }, Math.max(0, Math.ceil(at - performance.now())));
+    }, Math.max(0, Math.ceil(at - transportNow())));
   }
 }
