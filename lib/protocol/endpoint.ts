@@ -42,6 +42,7 @@ import {
   type AeadChoice,
   type CookieJarOptions,
   type ExpectedPeer,
+  type Certificate,
   type Identity,
   type RandomFill,
 } from './handshake/index.js';
@@ -79,6 +80,12 @@ export interface EndpointOptions {
   readonly validateCertificatesOnline?: boolean;
   /** Server: refuse clients without a valid certificate (1.2). Needs servicePublicKey. Default false. */
   readonly requireClientCertificate?: boolean;
+  /**
+   * Server: decides from the client's certificate (verified under servicePublicKey, or undefined
+   * when none was sent) whether this account may connect at all; false fails the handshake with
+   * 1.2 before any state is kept. CertificateVerify still proves the key afterwards. Default: all.
+   */
+  readonly admitClient?: (certificate: Certificate | undefined) => boolean;
   /** Established plus pending connections at most; a validated HELLO beyond it gets ERROR 1.1. Default 1024. */
   readonly maxConnections?: number;
   /** New handshakes per validated address per second; excess HELLOs are counted and dropped. Default 10. */
@@ -100,7 +107,17 @@ export interface EndpointOptions {
 }
 
 export type EndpointEvent =
-  | { readonly type: 'connected'; readonly handle: ConnectionHandle; readonly address: Address; readonly role: 'client' | 'server' }
+  /**
+   * `peerCertificate` (server role): the client's certificate, proven by CertificateVerify and
+   * trusted when `servicePublicKey` is set (it was then also verified). Undefined when none was sent.
+   */
+  | {
+      readonly type: 'connected';
+      readonly handle: ConnectionHandle;
+      readonly address: Address;
+      readonly role: 'client' | 'server';
+      readonly peerCertificate?: Certificate;
+    }
   | { readonly type: 'message'; readonly handle: ConnectionHandle; readonly kind: ChannelKind; readonly channel: number; readonly data: Uint8Array }
   | { readonly type: 'disconnect'; readonly handle: ConnectionHandle; readonly reason: DisconnectReason; readonly code: ErrorCodeInfo; readonly detail: string }
   /** The peer reported an error about something we sent (informational, 3.x). */
@@ -215,6 +232,7 @@ export class Endpoint {
           aeadPreference: options.aeadPreference,
           servicePublicKey: options.servicePublicKey,
           requireClientCertificate: options.requireClientCertificate,
+          admitClient: options.admitClient,
           unencrypted: options.unencrypted,
           cookies: options.cookies,
         })
@@ -613,7 +631,14 @@ export class Endpoint {
     this.connections.set(record.address, record);
     this.byHandle.set(record.handle, record);
     this.stats.handshakesCompleted++;
-    this.events.push({ type: 'connected', handle: record.handle, address: record.address, role: record.role });
+    const peerCertificate = record.pending?.clientCert;
+    this.events.push({
+      type: 'connected',
+      handle: record.handle,
+      address: record.address,
+      role: record.role,
+      ...(peerCertificate !== undefined ? { peerCertificate } : {}),
+    });
   }
 
   private toConnection(now: number, record: ConnectionRecord, bytes: Uint8Array): void {

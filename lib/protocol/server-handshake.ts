@@ -45,6 +45,7 @@ export interface ServerHandshakeConfig {
   readonly aeadPreference?: readonly AeadChoice[];
   readonly servicePublicKey?: Uint8Array;
   readonly requireClientCertificate?: boolean;
+  readonly admitClient?: (certificate: Certificate | undefined) => boolean;
   readonly unencrypted?: boolean;
   readonly cookies?: CookieJarOptions;
 }
@@ -118,6 +119,9 @@ export class ServerHandshake {
     } else if (c.requireClientCertificate) {
       throw new HandshakeError('certificate-missing', 'this server requires a client certificate');
     }
+    if (c.admitClient !== undefined && !c.admitClient(clientCert)) {
+      throw new HandshakeError('certificate-rejected', 'this server does not admit that account');
+    }
     const aeadChoice = chooseAead(hello.aeadOffer, c.aeadPreference);
     if (aeadChoice === undefined) throw new HandshakeError('no-common-aead', 'no common AEAD');
     const keyPair = x25519KeyPair(c.random);
@@ -148,7 +152,8 @@ export class PendingHandshake {
     readonly address: string,
     hello: HelloFields,
     readonly keys: SessionKeys,
-    private readonly clientCert: Certificate | undefined,
+    /** The client's certificate; proven only once checkClientFinished passed. */
+    readonly clientCert: Certificate | undefined,
     readonly unencrypted: boolean,
     /** SERVER HELLO, then the server's Finished ACK: re-sent as is for a retransmitted HELLO. */
     readonly reply: readonly Uint8Array[],

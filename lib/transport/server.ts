@@ -7,6 +7,7 @@ import { randomFillSync } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { Endpoint, type ConnectionHandle, type EndpointEvent, type EndpointOptions } from '../protocol/endpoint.js';
 import type { ConnectionStats } from '../protocol/connection.js';
+import type { Certificate } from '../protocol/handshake/index.js';
 import type { DisconnectReason } from '../protocol/connection-events.js';
 import type { ErrorCodeInfo } from '../wire/errors.js';
 import { deliveryName, kindFor, type DeliveryName, type SendOptions } from './send-options.js';
@@ -37,6 +38,8 @@ export class Peer {
     readonly handle: ConnectionHandle,
     /** "host:port" of the client. */
     readonly address: string,
+    /** The client's certificate (verified when the server has `servicePublicKey`), if it sent one. */
+    readonly certificate?: Certificate,
   ) {}
 
   send(data: Uint8Array, options?: SendOptions): void {
@@ -109,7 +112,7 @@ export class Server extends EventEmitter<ServerEvents> {
   dispatch(event: EndpointEvent): void {
     switch (event.type) {
       case 'connected': {
-        const peer = new Peer(this, event.handle, event.address);
+        const peer = new Peer(this, event.handle, event.address, event.peerCertificate);
         this.peers.set(event.handle, peer);
         this.emit('connection', peer);
         break;
