@@ -1,0 +1,124 @@
+/**
+ * The accounts service's configuration: one table of settings, each with its CLI flag, its
+ * environment variable and its default. `paperclip serve` reads flags first, then the
+ * environment, then these defaults (README "Configuration" is generated from the same rows).
+ */
+import type { GameDefinition } from './storage/types.js';
+
+export interface RateLimit {
+  /** Requests per window and client address. */
+  readonly max: number;
+  readonly windowMs: number;
+}
+
+export interface ServiceConfig {
+  /** HTTP bind address. */
+  readonly host: string;
+  /** HTTP port (0: any free port). */
+  readonly httpPort: number;
+  /** `sqlite:<path>` or `postgres://…`. */
+  readonly db: string;
+  /** Game-server UDP port pool, inclusive. */
+  readonly udpPorts: { readonly from: number; readonly to: number };
+  /** Address clients are told to reach game servers at (default: host, or 127.0.0.1 for 0.0.0.0/::). */
+  readonly publicHost: string;
+  /** Ed25519 seed file of the service (created 0600 when missing). */
+  readonly keyFile: string;
+  readonly tokenTtlMs: number;
+  readonly certificateTtlMs: number;
+  /** Per-address limit on /auth/register, /auth/token and certificate issuing. */
+  readonly authRateLimit: RateLimit | null;
+  /** Largest accepted request body. */
+  readonly bodyLimitBytes: number;
+  readonly logLevel: string;
+  /** Games offered (upserted by name at start-up). */
+  readonly games: readonly GameDefinition[];
+  /** Game servers: not all players connected within this → the match ends 'players-missing'. */
+  readonly joinTimeoutMs: number;
+}
+
+export const DEFAULT_GAMES: readonly GameDefinition[] = [
+  { name: 'rps', minPlayers: 2, maxPlayers: 2, module: 'rps' },
+];
+
+export const DEFAULT_CONFIG: ServiceConfig = {
+  host: '127.0.0.1',
+  httpPort: 8080,
+  db: 'sqlite:paperclip.db',
+  udpPorts: { from: 40000, to: 40099 },
+  publicHost: '127.0.0.1',
+  keyFile: 'paperclip-service.key',
+  tokenTtlMs: 60 * 60 * 1000,
+  certificateTtlMs: 24 * 60 * 60 * 1000,
+  authRateLimit: { max: 30, windowMs: 60_000 },
+  bodyLimitBytes: 16 * 1024,
+  logLevel: 'info',
+  games: DEFAULT_GAMES,
+  joinTimeoutMs: 60_000,
+};
+
+export interface SettingRow {
+  readonly flag: string;
+  readonly env: string;
+  readonly default: string;
+  readonly description: string;
+}
+
+/** The documented settings (flags are parsed by the CLI; env names are read by `configFromEnv`). */
+export const SETTINGS: readonly SettingRow[] = [
+  { flag: '--host <addr>', env: 'PAPERCLIP_HOST', default: '127.0.0.1', description: 'HTTP bind address (game servers bind here too)' },
+  { flag: '--http-port <n>', env: 'PAPERCLIP_HTTP_PORT', default: '8080', description: 'HTTP port of the service' },
+  { flag: '--udp-ports <from>-<to>', env: 'PAPERCLIP_UDP_PORTS', default: '40000-40099', description: 'game-server port pool' },
+  { flag: '--db <url>', env: 'PAPERCLIP_DB', default: 'sqlite:paperclip.db', description: '`sqlite:<path>` or `postgres://user:pass@host/db`' },
+  { flag: '--public-host <addr>', env: 'PAPERCLIP_PUBLIC_HOST', default: 'the bind host', description: 'address given to clients for game servers' },
+  { flag: '--key-file <path>', env: 'PAPERCLIP_KEY_FILE', default: 'paperclip-service.key', description: 'service Ed25519 seed (created if missing)' },
+  { flag: '--token-ttl <s>', env: 'PAPERCLIP_TOKEN_TTL', default: '3600', description: 'session token lifetime, seconds' },
+  { flag: '--log-level <level>', env: 'PAPERCLIP_LOG_LEVEL', default: 'info', description: 'pino level (silent … trace)' },
+];
+
+function parseIntStrict(name: string, raw: string, min: number, max: number): number {
+  if (!/^\d+$/.test(raw)) throw new Error(`${name}: "${raw}" is not a whole number`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new Error(`${name}: ${n} is outside ${min}..${max}`);
+  return n;
+}
+
+export function parsePort(name: string, raw: string): number {
+  return parseIntStrict(name, raw, 0, 65535);
+}
+
+export function parsePortRange(name: string, raw: string): { from: number; to: number } {
+  const m = /^(\d+)-(\d+)$/.exec(raw.trim());
+  if (m === null) throw new Error(`${name}: "${raw}" is not <from>-<to>`);
+  const from = parseIntStrict(name, m[1] as string, 1, 65535);
+  const to = parseIntStrict(name, m[2] as string, 1, 65535);
+  if (to < from) throw new Error(`${name}: ${from}-${to} is empty`);
+  return { from, to };
+}
+
+export function parseDbUrl(name: string, raw: string): string {
+  if (raw.startsWith('sqlite:') || raw.startsWith('postgres://') || raw.startsWith('postgresql://')) return raw;
+  throw new Error(`${name}: "${raw}" is neither sqlite:<path> nor postgres://…`);
+}
+
+/** The advertised address for a bind address: a wildcard bind advertises loopback. */
+export function defaultPublicHost(host: string): string {
+  return host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+}
+
+/** Overrides from PAPERCLIP_* variables (flags override these again). Throws on malformed values. */
+export function configFromEnv(env: NodeJS.ProcessEnv, base: ServiceConfig = DEFAULT_CONFIG): ServiceConfig {
+  const host = env.PAPERCLIP_HOST ?? base.host;
+  return {
+    ...base,
+    host,
+    httpPort: env.PAPERCLIP_HTTP_PORT !== undefined ? parsePort('PAPERCLIP_HTTP_PORT', env.PAPERCLIP_HTTP_PORT) : base.httpPort,
+    udpPorts: env.PAPERCLIP_UDP_PORTS !== undefined ? parsePortRange('PAPERCLIP_UDP_PORTS', env.PAPERCLIP_UDP_PORTS) : base.udpPorts,
+    db: env.PAPERCLIP_DB !== undefined ? parseDbUrl('PAPERCLIP_DB', env.PAPERCLIP_DB) : base.db,
+    publicHost: env.PAPERCLIP_PUBLIC_HOST ?? defaultPublicHost(host),
+    keyFile: env.PAPERCLIP_KEY_FILE ?? base.keyFile,
+    tokenTtlMs:
+      env.PAPERCLIP_TOKEN_TTL !== undefined ? parseIntStrict('PAPERCLIP_TOKEN_TTL', env.PAPERCLIP_TOKEN_TTL, 1, 31_536_000) * 1000 : base.tokenTtlMs,
+    logLevel: env.PAPERCLIP_LOG_LEVEL ?? base.logLevel,
+  };
+}
