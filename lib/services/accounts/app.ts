@@ -55,6 +55,8 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions): Promis
     connectionTimeout: 10_000,
   });
   app.setValidatorCompiler(validatorCompiler);
+  // JSON only: a text/plain body is refused with 415 instead of reaching validation as a string
+  app.removeContentTypeParser('text/plain');
   app.decorateRequest('principal', null);
 
   app.setErrorHandler((error: FastifyError, request, reply) => {

@@ -27,7 +27,7 @@ declare module 'fastify' {
   }
 }
 
-/** preHandler for routes that need an account. */
+/** onRequest hook for routes that need an account: credentials are checked before the body is even parsed. */
 export function requireAccount(ctx: ServiceContext) {
   return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
     try {

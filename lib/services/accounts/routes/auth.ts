@@ -102,7 +102,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: ServiceContext, au
   app.post(
     '/auth/logout',
     {
-      preHandler: account,
+      onRequest: account,
       schema: { summary: 'End this session (Bearer) and revoke its certificates', tags: ['auth'], response: { 204: { type: 'null' }, ...errors } },
     },
     async (request, reply) => {
@@ -138,7 +138,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: ServiceContext, au
   app.post(
     '/auth/certificate',
     {
-      preHandler: account,
+      onRequest: account,
       config: authLimit,
       schema: {
         summary: 'Sign a certificate for your own Ed25519 public key',

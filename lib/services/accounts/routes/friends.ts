@@ -13,7 +13,7 @@ const errors = { 400: ERROR_SCHEMA, 401: ERROR_SCHEMA, 403: ERROR_SCHEMA, 404: E
 const FRIEND_LIST = { type: 'array', items: FRIEND_SCHEMA } as const;
 
 export function registerFriendRoutes(app: FastifyInstance, ctx: ServiceContext): void {
-  const preHandler = requireAccount(ctx);
+  const authenticated = requireAccount(ctx);
 
   /** The account named by `username` in the body, or (DELETE without a body) in the query. */
   async function target(request: FastifyRequest): Promise<Account> {
@@ -26,17 +26,21 @@ export function registerFriendRoutes(app: FastifyInstance, ctx: ServiceContext):
 
   const usernameQuery = { type: 'object', additionalProperties: false, properties: USERNAME_BODY.properties } as const;
   const optionalBody = { ...USERNAME_BODY, required: [] } as const;
+  /** A DELETE may come without a body (username in the query); validate it as an empty object. */
+  const emptyBodyIsObject = async (request: FastifyRequest): Promise<void> => {
+    if (request.body === undefined || request.body === null) request.body = {};
+  };
 
   app.get(
     '/friends',
-    { preHandler, schema: { summary: 'Your friends', tags: ['friends'], response: { 200: FRIEND_LIST, 401: ERROR_SCHEMA } } },
+    { onRequest: authenticated, schema: { summary: 'Your friends', tags: ['friends'], response: { 200: FRIEND_LIST, 401: ERROR_SCHEMA } } },
     async (request) => (await ctx.repo.listFriends(principalOf(request).account.id)).map(friendJson),
   );
 
   app.post(
     '/friends/add',
     {
-      preHandler,
+      onRequest: authenticated,
       schema: { summary: 'Become friends with an account', tags: ['friends'], body: USERNAME_BODY, response: { 201: FRIEND_SCHEMA, ...errors } },
     },
     async (request, reply) => {
@@ -49,7 +53,8 @@ export function registerFriendRoutes(app: FastifyInstance, ctx: ServiceContext):
   app.delete(
     '/friends/remove',
     {
-      preHandler,
+      onRequest: authenticated,
+      preValidation: emptyBodyIsObject,
       schema: {
         summary: 'End a friendship (username in the JSON body, as the seed, or the query)',
         tags: ['friends'],
@@ -68,14 +73,14 @@ export function registerFriendRoutes(app: FastifyInstance, ctx: ServiceContext):
 
   app.get(
     '/friends/blocked',
-    { preHandler, schema: { summary: 'Accounts you block', tags: ['friends'], response: { 200: FRIEND_LIST, 401: ERROR_SCHEMA } } },
+    { onRequest: authenticated, schema: { summary: 'Accounts you block', tags: ['friends'], response: { 200: FRIEND_LIST, 401: ERROR_SCHEMA } } },
     async (request) => (await ctx.repo.listBlocked(principalOf(request).account.id)).map(friendJson),
   );
 
   app.post(
     '/friends/block',
     {
-      preHandler,
+      onRequest: authenticated,
       schema: { summary: 'Block an account (ends a friendship with it)', tags: ['friends'], body: USERNAME_BODY, response: { 204: { type: 'null' }, ...errors } },
     },
     async (request, reply) => {
@@ -88,7 +93,8 @@ export function registerFriendRoutes(app: FastifyInstance, ctx: ServiceContext):
   app.delete(
     '/friends/block',
     {
-      preHandler,
+      onRequest: authenticated,
+      preValidation: emptyBodyIsObject,
       schema: {
         summary: 'Unblock an account',
         tags: ['friends'],

@@ -15,7 +15,7 @@ const LOBBY_ID_BODY = { ...LOBBY_ID_QUERY } as const;
 const STATUSES = ['open', 'full', 'starting', 'running', 'ended'] as const;
 
 export function registerLobbyRoutes(app: FastifyInstance, ctx: ServiceContext): void {
-  const preHandler = requireAccount(ctx);
+  const authenticated = requireAccount(ctx);
 
   /** After a join: count it, and start the game server of a lobby that just filled. */
   async function settle(outcome: JoinOutcome): Promise<void> {
@@ -28,7 +28,7 @@ export function registerLobbyRoutes(app: FastifyInstance, ctx: ServiceContext): 
 
   app.get(
     '/lobby',
-    { preHandler, schema: { summary: 'One lobby', tags: ['lobby'], querystring: LOBBY_ID_QUERY, response: { 200: LOBBY_SCHEMA, ...errors } } },
+    { onRequest: authenticated, schema: { summary: 'One lobby', tags: ['lobby'], querystring: LOBBY_ID_QUERY, response: { 200: LOBBY_SCHEMA, ...errors } } },
     async (request) => {
       const lobby = await ctx.repo.getLobby((request.query as { lobby_id: number }).lobby_id);
       if (lobby === null) throw new ServiceError('LOBBY_NOT_FOUND');
@@ -39,7 +39,7 @@ export function registerLobbyRoutes(app: FastifyInstance, ctx: ServiceContext): 
   app.get(
     '/lobby/all',
     {
-      preHandler,
+      onRequest: authenticated,
       schema: {
         summary: 'Lobbies (default: all not ended), oldest first',
         tags: ['lobby'],
@@ -69,7 +69,7 @@ export function registerLobbyRoutes(app: FastifyInstance, ctx: ServiceContext): 
   app.get(
     '/lobby/mine',
     {
-      preHandler,
+      onRequest: authenticated,
       schema: { summary: 'The lobby you are in (404 when none)', tags: ['lobby'], response: { 200: LOBBY_SCHEMA, ...errors } },
     },
     async (request) => {
@@ -82,7 +82,7 @@ export function registerLobbyRoutes(app: FastifyInstance, ctx: ServiceContext): 
   app.post(
     '/lobby/create',
     {
-      preHandler,
+      onRequest: authenticated,
       schema: { summary: 'Create a lobby for a game and join it', tags: ['lobby'], body: GAME_REF, response: { 201: LOBBY_SCHEMA, ...errors } },
     },
     async (request, reply) => {
@@ -96,7 +96,7 @@ export function registerLobbyRoutes(app: FastifyInstance, ctx: ServiceContext): 
   app.get(
     '/lobby/find',
     {
-      preHandler,
+      onRequest: authenticated,
       schema: {
         summary: 'Matchmaking: join the oldest open lobby of the game with space, or create one',
         description: '201 when a lobby was created, 200 when one was joined (or you already were in it).',
@@ -118,7 +118,7 @@ export function registerLobbyRoutes(app: FastifyInstance, ctx: ServiceContext): 
 
   app.post(
     '/lobby/join',
-    { preHandler, schema: { summary: 'Join a given open lobby', tags: ['lobby'], body: LOBBY_ID_BODY, response: { 200: LOBBY_SCHEMA, ...errors } } },
+    { onRequest: authenticated, schema: { summary: 'Join a given open lobby', tags: ['lobby'], body: LOBBY_ID_BODY, response: { 200: LOBBY_SCHEMA, ...errors } } },
     async (request) => {
       const outcome = await ctx.repo.joinLobby((request.body as { lobby_id: number }).lobby_id, principalOf(request).account.id, ctx.now());
       await settle(outcome);
@@ -129,7 +129,7 @@ export function registerLobbyRoutes(app: FastifyInstance, ctx: ServiceContext): 
   app.post(
     '/lobby/leave',
     {
-      preHandler,
+      onRequest: authenticated,
       schema: { summary: 'Leave an open lobby (the last one out ends it)', tags: ['lobby'], body: LOBBY_ID_BODY, response: { 200: LOBBY_SCHEMA, ...errors } },
     },
     async (request) => lobbyJson(await ctx.repo.leaveLobby((request.body as { lobby_id: number }).lobby_id, principalOf(request).account.id, ctx.now())),
@@ -138,7 +138,7 @@ export function registerLobbyRoutes(app: FastifyInstance, ctx: ServiceContext): 
   app.get(
     '/lobby/friends',
     {
-      preHandler,
+      onRequest: authenticated,
       schema: { summary: "Open lobbies with space that a friend of yours is in", tags: ['lobby'], response: { 200: LOBBY_LIST, 401: ERROR_SCHEMA } },
     },
     async (request) => (await ctx.repo.friendsLobbies(principalOf(request).account.id)).map(lobbyJson),

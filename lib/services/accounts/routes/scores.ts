@@ -116,7 +116,7 @@ export function registerScoreRoutes(app: FastifyInstance, ctx: ServiceContext): 
   app.get(
     '/scores/history',
     {
-      preHandler: requireAccount(ctx),
+      onRequest: requireAccount(ctx),
       schema: {
         summary: "A player's match results, newest first (default: yours)",
         tags: ['scores'],
