@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { packageVersion } from '../native.js';
 import { doctorReport, formatDoctorReport } from './doctor.js';
+import { registerServe } from './serve.js';
 
 const program = new Command()
   .name('paperclip')
@@ -17,6 +18,8 @@ program
     const report = doctorReport();
     process.stdout.write(opts.json === true ? `${JSON.stringify(report)}\n` : `${formatDoctorReport(report)}\n`);
   });
+
+registerServe(program);
 
 try {
   await program.parseAsync(process.argv);

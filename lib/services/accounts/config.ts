@@ -3,6 +3,7 @@
  * environment variable and its default. `paperclip serve` reads flags first, then the
  * environment, then these defaults (README "Configuration" is generated from the same rows).
  */
+import { readFileSync } from 'node:fs';
 import type { GameDefinition } from './storage/types.js';
 
 export interface RateLimit {
@@ -73,6 +74,7 @@ export const SETTINGS: readonly SettingRow[] = [
   { flag: '--public-host <addr>', env: 'PAPERCLIP_PUBLIC_HOST', default: 'the bind host', description: 'address given to clients for game servers' },
   { flag: '--key-file <path>', env: 'PAPERCLIP_KEY_FILE', default: 'paperclip-service.key', description: 'service Ed25519 seed (created if missing)' },
   { flag: '--token-ttl <s>', env: 'PAPERCLIP_TOKEN_TTL', default: '3600', description: 'session token lifetime, seconds' },
+  { flag: '--games <file>', env: 'PAPERCLIP_GAMES', default: 'rps (2 players)', description: 'JSON file: `[{ "name", "min_players", "max_players", "module" }]`' },
   { flag: '--log-level <level>', env: 'PAPERCLIP_LOG_LEVEL', default: 'info', description: 'pino level (silent … trace)' },
 ];
 
@@ -106,6 +108,32 @@ export function defaultPublicHost(host: string): string {
   return host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
 }
 
+/**
+ * Reads a games file: an array of `{ name, min_players, max_players, module }` (module: a game
+ * module name such as "rps", or null for matchmaking without a game server).
+ */
+export function loadGamesFile(path: string): GameDefinition[] {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new Error(`${path}: ${(e as Error).message}`);
+  }
+  if (!Array.isArray(raw) || raw.length === 0) throw new Error(`${path}: expected a non-empty JSON array of games`);
+  return raw.map((g: unknown, i) => {
+    const o = g as Record<string, unknown>;
+    const at = `${path}[${i}]`;
+    if (typeof o !== 'object' || o === null) throw new Error(`${at}: not an object`);
+    const { name, min_players: min, max_players: max, module } = o;
+    if (typeof name !== 'string' || name.length === 0 || name.length > 255) throw new Error(`${at}.name: a non-empty string`);
+    if (!Number.isInteger(min) || !Number.isInteger(max) || (min as number) < 1 || (max as number) < (min as number) || (max as number) > 1024) {
+      throw new Error(`${at}: need whole numbers 1 ≤ min_players ≤ max_players ≤ 1024`);
+    }
+    if (module !== null && module !== undefined && typeof module !== 'string') throw new Error(`${at}.module: a module name or null`);
+    return { name, minPlayers: min as number, maxPlayers: max as number, module: (module as string | undefined) ?? null };
+  });
+}
+
 /** Overrides from PAPERCLIP_* variables (flags override these again). Throws on malformed values. */
 export function configFromEnv(env: NodeJS.ProcessEnv, base: ServiceConfig = DEFAULT_CONFIG): ServiceConfig {
   const host = env.PAPERCLIP_HOST ?? base.host;
@@ -120,5 +148,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv, base: ServiceConfig = DEFA
     tokenTtlMs:
       env.PAPERCLIP_TOKEN_TTL !== undefined ? parseIntStrict('PAPERCLIP_TOKEN_TTL', env.PAPERCLIP_TOKEN_TTL, 1, 31_536_000) * 1000 : base.tokenTtlMs,
     logLevel: env.PAPERCLIP_LOG_LEVEL ?? base.logLevel,
+    games: env.PAPERCLIP_GAMES !== undefined ? loadGamesFile(env.PAPERCLIP_GAMES) : base.games,
   };
 }
