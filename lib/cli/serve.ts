@@ -4,7 +4,7 @@
  * variables, which override the defaults (README "Configuration").
  */
 import type { Command } from 'commander';
-import { configFromEnv, defaultPublicHost, loadGamesFile, parseDbUrl, parsePort, parsePortRange, type ServiceConfig } from '../services/accounts/config.js';
+import { configFromEnv, defaultPublicHost, loadGamesFile, parseRateLimit, parseDbUrl, parsePort, parsePortRange, type ServiceConfig } from '../services/accounts/config.js';
 import { startService } from '../services/accounts/service.js';
 
 interface ServeFlags {
@@ -17,6 +17,7 @@ interface ServeFlags {
   tokenTtl?: string;
   logLevel?: string;
   games?: string;
+  authRateLimit?: string;
 }
 
 export function resolveServeConfig(flags: ServeFlags, env: NodeJS.ProcessEnv): ServiceConfig {
@@ -33,6 +34,7 @@ export function resolveServeConfig(flags: ServeFlags, env: NodeJS.ProcessEnv): S
     tokenTtlMs: flags.tokenTtl !== undefined ? parsePort('--token-ttl', flags.tokenTtl) * 1000 : base.tokenTtlMs,
     logLevel: flags.logLevel ?? base.logLevel,
     games: flags.games !== undefined ? loadGamesFile(flags.games) : base.games,
+    authRateLimit: flags.authRateLimit !== undefined ? parseRateLimit('--auth-rate-limit', flags.authRateLimit) : base.authRateLimit,
   };
 }
 
@@ -48,6 +50,7 @@ export function registerServe(program: Command): void {
     .option('--key-file <path>', 'service Ed25519 seed file (env PAPERCLIP_KEY_FILE, default paperclip-service.key)')
     .option('--token-ttl <seconds>', 'session token lifetime (env PAPERCLIP_TOKEN_TTL, default 3600)')
     .option('--games <file>', 'JSON list of games (env PAPERCLIP_GAMES, default: rps for 2)')
+    .option('--auth-rate-limit <n|off>', 'auth requests per minute per address (env PAPERCLIP_AUTH_RATE_LIMIT, default 30)')
     .option('--log-level <level>', 'pino log level (env PAPERCLIP_LOG_LEVEL, default info)')
     .action(async (flags: ServeFlags) => {
       const config = resolveServeConfig(flags, process.env);

@@ -75,6 +75,7 @@ export const SETTINGS: readonly SettingRow[] = [
   { flag: '--key-file <path>', env: 'PAPERCLIP_KEY_FILE', default: 'paperclip-service.key', description: 'service Ed25519 seed (created if missing)' },
   { flag: '--token-ttl <s>', env: 'PAPERCLIP_TOKEN_TTL', default: '3600', description: 'session token lifetime, seconds' },
   { flag: '--games <file>', env: 'PAPERCLIP_GAMES', default: 'rps (2 players)', description: 'JSON file: `[{ "name", "min_players", "max_players", "module" }]`' },
+  { flag: '--auth-rate-limit <n|off>', env: 'PAPERCLIP_AUTH_RATE_LIMIT', default: '30', description: 'register/login/certificate requests per minute per address' },
   { flag: '--log-level <level>', env: 'PAPERCLIP_LOG_LEVEL', default: 'info', description: 'pino level (silent … trace)' },
 ];
 
@@ -101,6 +102,12 @@ export function parsePortRange(name: string, raw: string): { from: number; to: n
 export function parseDbUrl(name: string, raw: string): string {
   if (raw.startsWith('sqlite:') || raw.startsWith('postgres://') || raw.startsWith('postgresql://')) return raw;
   throw new Error(`${name}: "${raw}" is neither sqlite:<path> nor postgres://…`);
+}
+
+/** `off` or a whole number of requests per minute and client address. */
+export function parseRateLimit(name: string, raw: string): RateLimit | null {
+  if (raw === 'off') return null;
+  return { max: parseIntStrict(name, raw, 1, 1_000_000), windowMs: 60_000 };
 }
 
 /** The advertised address for a bind address: a wildcard bind advertises loopback. */
@@ -148,6 +155,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv, base: ServiceConfig = DEFA
     tokenTtlMs:
       env.PAPERCLIP_TOKEN_TTL !== undefined ? parseIntStrict('PAPERCLIP_TOKEN_TTL', env.PAPERCLIP_TOKEN_TTL, 1, 31_536_000) * 1000 : base.tokenTtlMs,
     logLevel: env.PAPERCLIP_LOG_LEVEL ?? base.logLevel,
+    authRateLimit:
+      env.PAPERCLIP_AUTH_RATE_LIMIT !== undefined ? parseRateLimit('PAPERCLIP_AUTH_RATE_LIMIT', env.PAPERCLIP_AUTH_RATE_LIMIT) : base.authRateLimit,
     games: env.PAPERCLIP_GAMES !== undefined ? loadGamesFile(env.PAPERCLIP_GAMES) : base.games,
   };
 }
