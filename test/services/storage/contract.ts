@@ -375,7 +375,7 @@ export function describeRepositoryContract(name: string, open: () => Promise<Rep
         expect(await repo.getLobby(lobby.id)).toEqual(joinB.lobby);
       });
 
-      it('leaveLobby rejects LOBBY_NOT_FOUND, FORBIDDEN for non-members and LOBBY_CLOSED once not open', async () => {
+      it('leaveLobby rejects LOBBY_NOT_FOUND, FORBIDDEN for non-members and LOBBY_CLOSED once starting', async () => {
         const { duo } = await games();
         const [amy, bob, cat] = await accounts('amy', 'bob', 'cat');
         await rejectsWith(repo.leaveLobby(999, amy!.id, T0), 'LOBBY_NOT_FOUND');
@@ -383,8 +383,21 @@ export function describeRepositoryContract(name: string, open: () => Promise<Rep
         await rejectsWith(repo.leaveLobby(lobby.id, bob!.id, T0), 'FORBIDDEN');
         await repo.joinLobby(lobby.id, bob!.id, T0);
         await rejectsWith(repo.leaveLobby(lobby.id, cat!.id, T0), 'FORBIDDEN');
+        expect(await repo.transitionLobby(lobby.id, 'full', 'starting')).toBe(true);
         await rejectsWith(repo.leaveLobby(lobby.id, bob!.id, T0), 'LOBBY_CLOSED');
         expect((await repo.getLobby(lobby.id))?.members).toHaveLength(2);
+      });
+
+      it('leaving a full lobby (no server yet) opens it again for the next player', async () => {
+        const { duo } = await games();
+        const [amy, bob, cat] = await accounts('amy', 'bob', 'cat');
+        const { lobby } = await repo.createLobby(duo.id, amy!.id, T0);
+        expect((await repo.joinLobby(lobby.id, bob!.id, T0 + 1)).becameFull).toBe(true);
+        const left = await repo.leaveLobby(lobby.id, amy!.id, T0 + 2);
+        expect(left).toMatchObject({ status: 'open', ownerId: bob!.id });
+        const refill = await repo.findOrCreateLobby(duo.id, cat!.id, T0 + 3);
+        expect(refill).toMatchObject({ created: false, becameFull: true });
+        expect(refill.lobby.id).toBe(lobby.id);
       });
 
       it('leaving passes ownership to the next member; the last one out ends the lobby as abandoned', async () => {
@@ -579,7 +592,7 @@ export function describeRepositoryContract(name: string, open: () => Promise<Rep
         expect(next.lobby.id).not.toBe(lobby.id);
       });
 
-      it('lobbiesAwaitingServer lists full lobbies oldest first, up to the limit', async () => {
+      it('lobbiesAwaitingServer lists full lobbies of games with a module, oldest first, up to the limit', async () => {
         const { duo, quad } = await games();
         const ps = await accounts('a1', 'a2', 'b1', 'b2', 'c1', 'c2', 'd1');
         const ids: number[] = [];
@@ -590,6 +603,11 @@ export function describeRepositoryContract(name: string, open: () => Promise<Rep
         }
         await repo.createLobby(quad.id, ps[6]!.id, T0); // open: not waiting
         await repo.transitionLobby(ids[1]!, 'full', 'starting'); // has a server coming
+        // a full lobby of a game without a module never waits for a server
+        const [q1, q2, q3, q4] = await accounts('q1', 'q2', 'q3', 'q4');
+        const solo = await repo.createLobby(quad.id, q1!.id, T0);
+        for (const q of [q2, q3, q4]) await repo.joinLobby(solo.lobby.id, q!.id, T0);
+        expect((await repo.getLobby(solo.lobby.id))?.status).toBe('full');
 
         expect((await repo.lobbiesAwaitingServer(10)).map((l) => l.id)).toEqual([ids[0], ids[2]]);
         expect((await repo.lobbiesAwaitingServer(1)).map((l) => l.id)).toEqual([ids[0]]);

@@ -192,9 +192,10 @@ export interface Repository {
   /** Joins that lobby. LOBBY_NOT_FOUND, LOBBY_FULL, LOBBY_CLOSED (not open), ALREADY_IN_LOBBY. */
   joinLobby(lobbyId: number, accountId: number, now: number): Promise<JoinOutcome>;
   /**
-   * Leaves an open lobby; the last member leaving ends it ('abandoned'); an owner leaving passes
-   * ownership to the next member. LOBBY_NOT_FOUND; FORBIDDEN when not a member; LOBBY_CLOSED when
-   * not open (a started game is left by disconnecting from its server).
+   * Leaves an open or full lobby (a full one becomes open again: its server has not started); the
+   * last member leaving ends it ('abandoned'); an owner leaving passes ownership to the next
+   * member. LOBBY_NOT_FOUND; FORBIDDEN when not a member; LOBBY_CLOSED when starting, running or
+   * ended (a started game is left by disconnecting from its server).
    */
   leaveLobby(lobbyId: number, accountId: number, now: number): Promise<Lobby>;
   /** Open lobbies with space that have at least one friend of the account as member. */
@@ -206,7 +207,7 @@ export interface Repository {
   transitionLobby(lobbyId: number, from: LobbyStatus, to: 'starting' | 'running', server?: LobbyServer): Promise<boolean>;
   /** Ends a lobby not yet ended; false when it already was. */
   endLobby(lobbyId: number, reason: string, now: number): Promise<boolean>;
-  /** Oldest first: lobbies waiting for a server (status full). */
+  /** Oldest first: lobbies waiting for a server (status full, of a game that has a module). */
   lobbiesAwaitingServer(limit: number): Promise<Lobby[]>;
 
   // ---- scores ----

@@ -107,7 +107,8 @@ export class SqliteLobbyReads {
   awaitingServer(limit: number): Lobby[] {
     return this.conn.read(() =>
       this.conn
-        .statement<[number], LobbyRow>(`SELECT ${COLUMNS} FROM lobbies l WHERE l.status = 'full' ORDER BY l.id LIMIT ?`)
+        .statement<[number], LobbyRow>(`SELECT ${COLUMNS} FROM lobbies l JOIN games g ON g.id = l.game_id
+           WHERE l.status = 'full' AND g.module IS NOT NULL ORDER BY l.id LIMIT ?`)
         .all(limit)
         .map((row) => this.withMembers(row)),
     );

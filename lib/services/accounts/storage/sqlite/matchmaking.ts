@@ -69,7 +69,7 @@ export class SqliteMatchmaking {
       const lobby = this.reads.load(lobbyId);
       if (lobby === null) throw new ServiceError('LOBBY_NOT_FOUND');
       if (!lobby.members.some((m) => m.accountId === accountId)) throw new ServiceError('FORBIDDEN');
-      if (lobby.status !== 'open') throw new ServiceError('LOBBY_CLOSED');
+      if (lobby.status !== 'open' && lobby.status !== 'full') throw new ServiceError('LOBBY_CLOSED');
       this.conn
         .statement<[number, number]>('DELETE FROM lobby_members WHERE lobby_id = ? AND account_id = ?')
         .run(lobbyId, accountId);
@@ -81,8 +81,10 @@ export class SqliteMatchmaking {
             `UPDATE lobbies SET status = 'ended', ended_at = ?, end_reason = 'abandoned' WHERE id = ?`,
           )
           .run(now, lobbyId);
-      } else if (lobby.ownerId === accountId) {
-        this.conn.statement<[number, number]>('UPDATE lobbies SET owner_id = ? WHERE id = ?').run(next.accountId, lobbyId);
+      } else {
+        // a full lobby that loses a member (no server started yet) takes players again
+        const owner = lobby.ownerId === accountId ? next.accountId : lobby.ownerId;
+        this.conn.statement<[number, number]>(`UPDATE lobbies SET owner_id = ?, status = 'open' WHERE id = ?`).run(owner, lobbyId);
       }
       return this.mustLoad(lobbyId);
     });
