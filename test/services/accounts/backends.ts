@@ -6,6 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteRepository } from '../../../lib/services/accounts/storage/sqlite/repository.js';
+import { openPostgresTestRepository, postgresAvailable } from '../../helpers/postgres.js';
 import type { Repository } from '../../../lib/services/accounts/storage/types.js';
 
 export interface StorageBackend {
@@ -28,5 +29,11 @@ export const STORAGE: readonly StorageBackend[] = [
       await repo.migrate();
       return repo;
     },
+  },
+  {
+    name: 'postgres',
+    // in CI a missing server is a failure (open() throws), never a silent skip
+    skip: !postgresAvailable && process.env.CI !== 'true',
+    open: openPostgresTestRepository,
   },
 ];
