@@ -149,6 +149,52 @@ describe('Endpoint handshake failures', () => {
     connect(good.net, good.client);
   });
 
+  it('expectedServer.certificate pins the exact certificate, not just the name', () => {
+    const service = makeService(1);
+    const pinned = makeIdentity(service, 3, 'lobby:7');
+    const sameName = makeIdentity(service, 4, 'lobby:7');
+    const bad = setup({
+      server: { identity: sameName },
+      client: { servicePublicKey: service.publicKey, expectedServer: { username: 'lobby:7', certificate: pinned.certificate } },
+    });
+    bad.client.connect(bad.net.now, SERVER);
+    bad.net.drive(() => ofType(bad.net.eventsOf(CLIENT), 'handshake-failed').length > 0);
+    expect(code(ofType(bad.net.eventsOf(CLIENT), 'handshake-failed')[0]!)).toBe('1.2');
+
+    const good = setup({
+      server: { identity: pinned },
+      client: { servicePublicKey: service.publicKey, expectedServer: { username: 'lobby:7', certificate: pinned.certificate } },
+    });
+    connect(good.net, good.client);
+  });
+
+  it('admitClient refuses an account before any state is kept, and the admitted peer certificate is reported', () => {
+    const service = makeService(1);
+    const admitted: (string | undefined)[] = [];
+    const admitClient = (c: { username: string } | undefined): boolean => {
+      admitted.push(c?.username);
+      return c?.username === 'alice';
+    };
+    const refused = setup({
+      server: { servicePublicKey: service.publicKey, admitClient },
+      client: { identity: makeIdentity(service, 5, 'mallory') },
+    });
+    refused.client.connect(refused.net.now, SERVER);
+    refused.net.drive(() => ofType(refused.net.eventsOf(CLIENT), 'handshake-failed').length > 0);
+    expect(code(ofType(refused.net.eventsOf(CLIENT), 'handshake-failed')[0]!)).toBe('1.2');
+    expect(refused.server.pendingHandshakeCount).toBe(0);
+    expect(refused.server.connectionCount).toBe(0);
+
+    const ok = setup({
+      server: { servicePublicKey: service.publicKey, admitClient },
+      client: { identity: makeIdentity(service, 6, 'alice') },
+    });
+    connect(ok.net, ok.client);
+    const connected = ofType(ok.net.eventsOf(SERVER), 'connected')[0]!;
+    expect(connected.peerCertificate?.username).toBe('alice');
+    expect(admitted).toEqual(['mallory', 'alice']);
+  });
+
   it('a relay substituting both key shares makes both sides fail with 1.3 (password set)', () => {
     const net = new VirtualNetwork({ latencyMs: 10 }, 3, NOW);
     const RELAY = '10.0.0.66:4000';

@@ -3,6 +3,7 @@
  * resolves defaults). Each option documents its default.
  */
 import type { Certificate } from './certificate.js';
+import { equalConstantTime } from './bytes.js';
 import type { AeadChoice } from './constants.js';
 import type { CookieJarOptions } from './cookie.js';
 import type { Identity } from './identity.js';
@@ -26,6 +27,11 @@ export type ValidateOnline = (certificate: Certificate) => Promise<boolean>;
 export interface ExpectedPeer {
   readonly accountId?: bigint;
   readonly username?: string;
+  /**
+   * The exact certificate (its encoding), e.g. a game server's from the lobby response: pins the
+   * server's key, not just its name.
+   */
+  readonly certificate?: Uint8Array;
 }
 
 export interface ClientHandshakeOptions {
@@ -70,5 +76,6 @@ export function matchesExpectedPeer(certificate: Certificate, expected: Expected
   if (expected === undefined) return true;
   if (expected.accountId !== undefined && certificate.accountId !== expected.accountId) return false;
   if (expected.username !== undefined && certificate.username !== expected.username) return false;
+  if (expected.certificate !== undefined && !equalConstantTime(certificate.bytes, expected.certificate)) return false;
   return true;
 }

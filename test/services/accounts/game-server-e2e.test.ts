@@ -87,7 +87,7 @@ describe('service + game-server processes end to end', () => {
     const server = lobby.server;
     if (server === null) throw new Error('lobby has no server');
     const servicePublicKey = new Uint8Array(Buffer.from((await api<{ public_key: string }>('GET', '/auth/certificate')).body.public_key, 'base64'));
-    return connect(server.host, server.port, { identity, servicePublicKey, expectedServer: { accountId: 0n, username: server.server_name }, handshakeTimeoutMs: 3000 });
+    return connect(server.host, server.port, { identity, servicePublicKey, expectedServer: { accountId: 0n, username: server.server_name, certificate: new Uint8Array(Buffer.from(server.certificate, 'base64')) }, handshakeTimeoutMs: 3000 });
   }
 
   function messages(client: Client): { type: string; [k: string]: unknown }[] {
