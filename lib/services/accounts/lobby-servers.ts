@@ -43,6 +43,8 @@ export interface LobbyServersOptions {
 
 export class LobbyServers {
   private readonly games = new Map<number, Game>();
+  /** Game-server process ids of this process's running lobbies (for operators and fault tests). */
+  private readonly pids = new Map<number, number>();
   private timer: NodeJS.Timeout | undefined;
   private draining: Promise<void> | undefined;
   private closed = false;
@@ -50,7 +52,7 @@ export class LobbyServers {
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor(private readonly o: LobbyServersOptions) {
-    o.pool.on('ended', (lobbyId, reason) => void this.onEnded(lobbyId, reason));
+    o.pool.on('ended', (lobbyId, reason) => this.track(this.onEnded(lobbyId, reason)));
   }
 
   /** Ends lobbies a previous run of this process left starting/running, then starts waiting ones. */
@@ -81,6 +83,8 @@ export class LobbyServers {
     if (this.timer !== undefined) clearInterval(this.timer);
     await Promise.allSettled([...this.inFlight]);
     await this.o.pool.closeAll();
+    // the 'ended' handlers of the servers just stopped record their lobbies before storage closes
+    await Promise.allSettled([...this.inFlight]);
     await this.draining;
   }
 
@@ -95,6 +99,7 @@ export class LobbyServers {
     const players = lobby.members.map((m) => ({ accountId: m.accountId, username: m.username }));
     try {
       const server = await this.o.pool.start({ lobbyId: lobby.id, module: game.module, players });
+      this.pids.set(lobby.id, server.pid);
       this.o.metrics.gameServersStarted.inc();
       const advertised = { host: server.host, port: server.port, certificate: server.certificate };
       if (!(await this.o.repo.transitionLobby(lobby.id, 'starting', 'running', advertised))) {
@@ -110,7 +115,13 @@ export class LobbyServers {
     }
   }
 
+  /** The process id of a lobby's game server, while this process runs it. */
+  pidOf(lobbyId: number): number | undefined {
+    return this.pids.get(lobbyId);
+  }
+
   private async onEnded(lobbyId: number, reason: string): Promise<void> {
+    this.pids.delete(lobbyId);
     this.o.metrics.gameServersEnded.inc({ reason });
     this.updateGauges();
     try {

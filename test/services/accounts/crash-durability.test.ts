@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SqliteRepository } from '../../../lib/services/accounts/storage/sqlite/repository.js';
+import { sha256Hex } from '../../../lib/services/accounts/tokens.js';
 import { startServe } from './serve-process.js';
 
 describe('service crash durability (SQLite WAL)', () => {
@@ -63,6 +64,51 @@ describe('service crash durability (SQLite WAL)', () => {
       expect(res.status).toBe(200);
     } finally {
       await again.stop();
+    }
+  }, 60_000);
+
+  it('after a kill -9 with a game running, the orphaned game server exits and a restart ends its lobby', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paperclip-crash-'));
+    const db = join(dir, 'service.db');
+    const args = ['--db', `sqlite:${db}`, '--key-file', join(dir, 'service.key'), '--udp-ports', '46110-46110', '--auth-rate-limit', 'off'];
+    const serve = await startServe(args);
+    const repo = new SqliteRepository(db);
+    const now = Date.now();
+    const tokens: string[] = [];
+    for (const name of ['ann', 'bob']) {
+      const account = await repo.createAccount(name, 'scrypt$1$1$1$AA==$AA==', now);
+      const token = `${name.repeat(15).slice(0, 43)}`;
+      await repo.createSession(account.id, sha256Hex(token), now, now + 3_600_000);
+      tokens.push(token);
+    }
+    let lobbyId = 0;
+    for (const token of tokens) {
+      const res = await fetch(`${serve.url}/lobby/find?game_name=rps`, { headers: { authorization: `Bearer ${token}` } });
+      lobbyId = ((await res.json()) as { id: number }).id;
+    }
+    const deadline = Date.now() + 15_000;
+    while ((await repo.getLobby(lobbyId))?.status !== 'running' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect((await repo.getLobby(lobbyId))?.status).toBe('running');
+
+    serve.child.kill('SIGKILL');
+    await serve.stop();
+    // the orphan notices its parent is gone (IPC closed) and frees the port
+    const again = await startServe(args);
+    try {
+      const lobby = await repo.getLobby(lobbyId);
+      expect(lobby).toMatchObject({ status: 'ended', endReason: 'service-restarted' });
+      // both players can matchmake again, and the single port serves the new lobby
+      for (const token of tokens) {
+        const res = await fetch(`${again.url}/lobby/find?game_name=rps`, { headers: { authorization: `Bearer ${token}` } });
+        expect([200, 201]).toContain(res.status);
+      }
+      const next = (await repo.listLobbies({ status: ['full', 'starting', 'running'] }))[0];
+      const until = Date.now() + 15_000;
+      while ((await repo.getLobby(next?.id ?? 0))?.status !== 'running' && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+      expect((await repo.getLobby(next?.id ?? 0))?.status).toBe('running');
+    } finally {
+      await again.stop();
+      await repo.close();
     }
   }, 60_000);
 });
