@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { until } from '../../helpers/until.js';
 import { ed25519PublicKey } from '../../../lib/protocol/handshake/ed25519.js';
 import { issueCertificate, type Identity } from '../../../lib/protocol/handshake/index.js';
 import { DEFAULT_CONFIG } from '../../../lib/services/accounts/config.js';
@@ -73,15 +74,6 @@ describe('service + game-server processes end to end', () => {
     return { id: reg.body.id, username, token: login.body.token, identity: { certificate: new Uint8Array(Buffer.from(cert.body.certificate, 'base64')), privateSeed } };
   }
 
-  async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const v = await probe();
-      if (v !== undefined) return v;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
 
   async function joinGame(lobby: LobbyJson, identity: Identity): Promise<Client> {
     const server = lobby.server;

@@ -8,20 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { until } from '../../helpers/until.js';
 import { DEFAULT_CONFIG, type ServiceConfig } from '../../../lib/services/accounts/config.js';
 import { startService, type RunningService } from '../../../lib/services/accounts/service.js';
 import { sha256Hex } from '../../../lib/services/accounts/tokens.js';
 import type { Lobby } from '../../../lib/services/accounts/storage/types.js';
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('lobbies waiting for, and losing, game servers', () => {
   const dir = mkdtempSync(join(tmpdir(), 'paperclip-lobbysrv-'));
