@@ -28,3 +28,9 @@ export { Connection } from './protocol/connection.js';
 export type { ConnectionStats } from './protocol/connection.js';
 export type { ConnectionOptions } from './protocol/connection-options.js';
 export { ChannelKind } from './protocol/channel-kind.js';
+export { ed25519PublicKey, issueCertificate, parseCertificate, verifyCertificate } from './protocol/handshake/index.js';
+export type { Certificate, CertificateFields, Identity, ExpectedPeer } from './protocol/handshake/index.js';
+// The accounts service (Fastify, SQLite, PostgreSQL) is its own entry point, `paperclip-net/service`,
+// so a game client importing the transport loads none of it.
+export { signResults, verifyResults } from './services/accounts/results-signature.js';
+export type { GameModule, GameContext, GameInstance, Player } from './services/gameservers/index.js';
