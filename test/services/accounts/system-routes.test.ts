@@ -48,6 +48,30 @@ describe('system routes', () => {
     expect(res.body).toContain('paperclip_http_request_duration_seconds_bucket');
   });
 
+  it.each([
+    ['POST', '/auth/logout'],
+    ['POST', '/auth/certificate'],
+    ['GET', '/lobby?lobby_id=1'],
+    ['GET', '/lobby/all'],
+    ['GET', '/lobby/mine'],
+    ['POST', '/lobby/create'],
+    ['GET', '/lobby/find?game_name=rps'],
+    ['POST', '/lobby/join'],
+    ['POST', '/lobby/leave'],
+    ['GET', '/lobby/friends'],
+    ['GET', '/friends'],
+    ['POST', '/friends/add'],
+    ['DELETE', '/friends/remove'],
+    ['GET', '/friends/blocked'],
+    ['POST', '/friends/block'],
+    ['DELETE', '/friends/block'],
+    ['GET', '/scores/history'],
+  ] as const)('%s %s answers 401 without credentials, before looking at the body', async (method, url) => {
+    const res = await s.app.inject({ method, url, headers: { 'content-type': 'application/json' }, payload: '{not json' });
+    expect(res.statusCode).toBe(401);
+    expect(errorCode(res)).toBe('UNAUTHENTICATED');
+  });
+
   it('answers /health with a storage round trip', async () => {
     const res = await s.app.inject({ method: 'GET', url: '/health' });
     expect(json(res)).toEqual({ status: 'ok', storage: s.repo.kind });
