@@ -86,6 +86,12 @@ export async function runRestBench(o: RestOptions): Promise<RestReport> {
         measured.push({ name, impl: SERVICE_IMPL, result: await measureLobbyFind(runner, service.child, service.url, notes) });
       }
     }
+    // The machine is shared: load that comes or goes between the first hello-world run and the
+    // service cases would skew the ratio, so hello-world is measured again at the end and the
+    // ratio is taken against the mean of both runs.
+    if (o.cases.includes('hello') && o.cases.length > 1) {
+      measured.push({ name: 'hello', impl: 'fastify hello-world (again)', result: await plain('hello', hello.child, helloSpec(hello.url)) });
+    }
     // Other work on the machine moves every number: say how busy it was at both ends.
     notes[0] += `, ${loadavg()[0]?.toFixed(1)} at the end`;
     return { rows: toRows(measured), notes };
@@ -96,7 +102,8 @@ export async function runRestBench(o: RestOptions): Promise<RestReport> {
 }
 
 function toRows(measured: readonly Measured[]): RestRow[] {
-  const hello = measured.find((m) => m.name === 'hello');
+  const hellos = measured.filter((m) => m.name === 'hello').map((m) => okRate(m.result));
+  const helloRate = hellos.length === 0 ? undefined : hellos.reduce((a, b) => a + b, 0) / hellos.length;
   return measured.map(({ name, impl, result }) => ({
     suite: 'rest',
     case: name,
@@ -104,7 +111,7 @@ function toRows(measured: readonly Measured[]): RestRow[] {
     req_per_sec: okRate(result),
     p50_ms: result.latency.p50,
     p99_ms: result.latency.p99,
-    ratio_to_hello: hello === undefined ? null : okRate(result) / okRate(hello.result),
+    ratio_to_hello: helloRate === undefined ? null : okRate(result) / helloRate,
     non_2xx: result.non2xx,
     errors: result.errors,
   }));

@@ -45,15 +45,14 @@ export async function checkPassword(repo: Repository, username: string, password
 
 export async function checkToken(repo: Repository, token: string, now: number): Promise<Principal> {
   if (!isWellFormedToken(token)) throw new ServiceError('UNAUTHENTICATED', 'not a session token');
-  const session = await repo.findSessionByTokenHash(sha256Hex(token));
-  if (session === null) throw new ServiceError('UNAUTHENTICATED', 'unknown session token');
+  const owner = await repo.findTokenOwner(sha256Hex(token));
+  if (owner === null) throw new ServiceError('UNAUTHENTICATED', 'unknown session token');
+  const { session, account } = owner;
   if (session.revokedReason === 'superseded') {
     throw new ServiceError('TOKEN_REVOKED', 'the session token was replaced by a newer login');
   }
   if (session.revokedAt !== null) throw new ServiceError('TOKEN_REVOKED', 'the session was logged out');
   if (now >= session.expiresAt) throw new ServiceError('TOKEN_EXPIRED');
-  const account = await repo.getAccount(session.accountId);
-  if (account === null) throw new ServiceError('UNAUTHENTICATED', 'the account no longer exists');
   return { account, session };
 }
 

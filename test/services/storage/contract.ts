@@ -151,6 +151,10 @@ export function describeRepositoryContract(name: string, open: () => Promise<Rep
         });
         expect(await repo.findSessionByTokenHash('hash-1')).toEqual(session);
         expect(await repo.findSessionByTokenHash('hash-2')).toBeNull();
+        const owner = await repo.findTokenOwner('hash-1');
+        expect(owner?.session).toEqual(session);
+        expect(owner?.account).toEqual(await repo.getAccount(session.accountId));
+        expect(await repo.findTokenOwner('hash-2')).toBeNull();
       });
 
       it("createSession supersedes the account's older live sessions, and only that account's", async () => {

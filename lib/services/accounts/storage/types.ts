@@ -142,6 +142,8 @@ export interface Repository {
    */
   createSession(accountId: number, tokenHash: string, now: number, expiresAt: number): Promise<Session>;
   findSessionByTokenHash(tokenHash: string): Promise<Session | null>;
+  /** The session and its account in one lookup (the per-request authentication path). */
+  findTokenOwner(tokenHash: string): Promise<{ session: Session; account: Account } | null>;
   /** Marks it revoked ('logout') and revokes the certificates issued under it. False if already revoked. */
   revokeSession(sessionId: number, now: number): Promise<boolean>;
 

@@ -74,6 +74,20 @@ export async function findSessionByTokenHash(db: Queryable, tokenHash: string): 
   return row === null ? null : toSession(row);
 }
 
+export async function findTokenOwner(db: Queryable, tokenHash: string): Promise<{ session: Session; account: Account } | null> {
+  const row = firstRow(
+    await db.query<SessionRow & { username: string; account_created_at: number }>(
+      `SELECT s.id, s.account_id, s.created_at, s.expires_at, s.revoked_at, s.revoked_reason,
+              a.username, a.created_at AS account_created_at
+         FROM sessions s JOIN accounts a ON a.id = s.account_id
+        WHERE s.token_hash = $1`,
+      [tokenHash],
+    ),
+  );
+  if (row === null) return null;
+  return { session: toSession(row), account: { id: row.account_id, username: row.username, createdAt: row.account_created_at } };
+}
+
 export async function revokeSession(pool: pg.Pool, sessionId: number, now: number): Promise<boolean> {
   return transaction(pool, async (client) => {
     // The conditional UPDATE is the check: of two concurrent logouts exactly one sees a row.

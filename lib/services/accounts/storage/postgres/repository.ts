@@ -65,6 +65,9 @@ export class PostgresRepository implements Repository {
   findSessionByTokenHash(tokenHash: string): Promise<Session | null> {
     return accounts.findSessionByTokenHash(this.pool, tokenHash);
   }
+  findTokenOwner(tokenHash: string): Promise<{ session: Session; account: Account } | null> {
+    return accounts.findTokenOwner(this.pool, tokenHash);
+  }
 
   revokeSession(sessionId: number, now: number): Promise<boolean> {
     return accounts.revokeSession(this.pool, sessionId, now);

@@ -20,7 +20,21 @@ function toGame(row: GameRow): Game {
 }
 
 export class SqliteGames {
+  /**
+   * Games come from configuration and change only through upsert (at start-up), so every lookup
+   * on the request path is served from memory; processes sharing a file share one games file.
+   */
+  private cache: { readonly byId: Map<number, Game>; readonly byName: Map<string, Game> } | undefined;
+
   constructor(private readonly conn: Connection) {}
+
+  private cached(): NonNullable<SqliteGames['cache']> {
+    if (this.cache === undefined) {
+      const all = this.conn.statement<[], GameRow>(`SELECT ${COLUMNS} FROM games ORDER BY id`).all().map(toGame);
+      this.cache = { byId: new Map(all.map((g) => [g.id, g])), byName: new Map(all.map((g) => [g.name, g])) };
+    }
+    return this.cache;
+  }
 
   upsert(games: readonly GameDefinition[]): Game[] {
     return this.conn.write(() => {
@@ -30,21 +44,20 @@ export class SqliteGames {
            min_players = excluded.min_players, max_players = excluded.max_players, module = excluded.module`,
       );
       for (const game of games) upsert.run(game.name, game.minPlayers, game.maxPlayers, game.module);
+      this.cache = undefined;
       return this.list();
     });
   }
 
   list(): Game[] {
-    return this.conn.statement<[], GameRow>(`SELECT ${COLUMNS} FROM games ORDER BY id`).all().map(toGame);
+    return [...this.cached().byId.values()];
   }
 
   get(id: number): Game | null {
-    const row = this.conn.statement<[number], GameRow>(`SELECT ${COLUMNS} FROM games WHERE id = ?`).get(id);
-    return row === undefined ? null : toGame(row);
+    return this.cached().byId.get(id) ?? null;
   }
 
   findByName(name: string): Game | null {
-    const row = this.conn.statement<[string], GameRow>(`SELECT ${COLUMNS} FROM games WHERE name = ?`).get(name);
-    return row === undefined ? null : toGame(row);
+    return this.cached().byName.get(name) ?? null;
   }
 }

@@ -6,7 +6,7 @@
 import type { Lobby, LobbyMember, LobbyStatus } from '../types.js';
 import type { Connection } from './connection.js';
 
-interface LobbyRow {
+export interface LobbyRow {
   id: number;
   game_id: number;
   owner_id: number;
@@ -26,7 +26,7 @@ interface MemberRow {
   joined_at: number;
 }
 
-const COLUMNS = `l.id, l.game_id, l.owner_id, l.status, l.max_players, l.created_at, l.ended_at, l.end_reason,
+export const LOBBY_COLUMNS = `l.id, l.game_id, l.owner_id, l.status, l.max_players, l.created_at, l.ended_at, l.end_reason,
   l.server_host, l.server_port, l.server_certificate`;
 
 /** SQL condition: lobby `l` has fewer members than its capacity. */
@@ -43,7 +43,7 @@ export class SqliteLobbyReads {
 
   /** In the caller's transaction. */
   load(id: number): Lobby | null {
-    const row = this.conn.statement<[number], LobbyRow>(`SELECT ${COLUMNS} FROM lobbies l WHERE l.id = ?`).get(id);
+    const row = this.conn.statement<[number], LobbyRow>(`SELECT ${LOBBY_COLUMNS} FROM lobbies l WHERE l.id = ?`).get(id);
     return row === undefined ? null : this.withMembers(row);
   }
 
@@ -55,7 +55,7 @@ export class SqliteLobbyReads {
     return this.conn.read(() =>
       this.conn
         .statement<[{ statuses: string | null; gameId: number | null; limit: number }], LobbyRow>(
-          `SELECT ${COLUMNS} FROM lobbies l
+          `SELECT ${LOBBY_COLUMNS} FROM lobbies l
             WHERE (@statuses IS NULL OR l.status IN (SELECT value FROM json_each(@statuses)))
               AND (@gameId IS NULL OR l.game_id = @gameId)
             ORDER BY l.id LIMIT @limit`,
@@ -89,7 +89,7 @@ export class SqliteLobbyReads {
     return this.conn.read(() =>
       this.conn
         .statement<[{ me: number }], LobbyRow>(
-          `SELECT ${COLUMNS} FROM lobbies l
+          `SELECT ${LOBBY_COLUMNS} FROM lobbies l
             WHERE l.status = 'open' AND ${HAS_SPACE}
               AND EXISTS (
                 SELECT 1 FROM lobby_members m
@@ -107,14 +107,15 @@ export class SqliteLobbyReads {
   awaitingServer(limit: number): Lobby[] {
     return this.conn.read(() =>
       this.conn
-        .statement<[number], LobbyRow>(`SELECT ${COLUMNS} FROM lobbies l JOIN games g ON g.id = l.game_id
+        .statement<[number], LobbyRow>(`SELECT ${LOBBY_COLUMNS} FROM lobbies l JOIN games g ON g.id = l.game_id
            WHERE l.status = 'full' AND g.module IS NOT NULL ORDER BY l.id LIMIT ?`)
         .all(limit)
         .map((row) => this.withMembers(row)),
     );
   }
 
-  private withMembers(row: LobbyRow): Lobby {
+  /** The lobby of `row` with its members (read in the caller's transaction). */
+  withMembers(row: LobbyRow): Lobby {
     const members = this.conn
       .statement<[number], MemberRow>(
         `SELECT m.account_id, a.username, m.joined_at

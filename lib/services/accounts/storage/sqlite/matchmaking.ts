@@ -6,12 +6,14 @@
 import { ServiceError } from '../../errors.js';
 import type { JoinOutcome, Lobby, LobbyStatus } from '../types.js';
 import type { Connection } from './connection.js';
-import { HAS_SPACE, type SqliteLobbyReads } from './lobby-reads.js';
+import type { SqliteGames } from './games.js';
+import { HAS_SPACE, LOBBY_COLUMNS, type LobbyRow, type SqliteLobbyReads } from './lobby-reads.js';
 
 export class SqliteMatchmaking {
   constructor(
     private readonly conn: Connection,
     private readonly reads: SqliteLobbyReads,
+    private readonly games: SqliteGames,
   ) {}
 
   create(gameId: number, accountId: number, now: number): JoinOutcome {
@@ -32,17 +34,23 @@ export class SqliteMatchmaking {
         if (lobby.gameId === gameId) return { lobby, created: false, becameFull: false };
         throw new ServiceError('ALREADY_IN_LOBBY');
       }
+      // The hot path of matchmaking: the candidate comes back whole with its member count, so a
+      // join costs one read, one insert, the members read for the reply, and an update only for
+      // the seat that fills the lobby.
       const oldest = this.conn
-        .statement<[number], number>(
-          `SELECT l.id FROM lobbies l
+        .statement<[number], LobbyRow & { seated: number }>(
+          `SELECT ${LOBBY_COLUMNS}, (SELECT COUNT(*) FROM lobby_members m WHERE m.lobby_id = l.id) AS seated
+             FROM lobbies l
             WHERE l.game_id = ? AND l.status = 'open' AND ${HAS_SPACE}
             ORDER BY l.id LIMIT 1`,
         )
-        .pluck()
         .get(gameId);
       if (oldest === undefined) return this.openLobby(gameId, accountId, maxPlayers, now);
-      const becameFull = this.addMember(oldest, accountId, now);
-      return { lobby: this.mustLoad(oldest), created: false, becameFull };
+      this.insertMember(oldest.id, accountId, now);
+      const becameFull = oldest.seated + 1 >= oldest.max_players;
+      if (becameFull) this.conn.statement<[number]>(`UPDATE lobbies SET status = 'full' WHERE id = ?`).run(oldest.id);
+      const lobby = this.reads.withMembers({ ...oldest, status: becameFull ? 'full' : oldest.status });
+      return { lobby, created: false, becameFull };
     });
   }
 
@@ -92,12 +100,9 @@ export class SqliteMatchmaking {
 
   /** GAME_NOT_FOUND for an unknown id, rather than a foreign-key error. */
   private maxPlayersOf(gameId: number): number {
-    const maxPlayers = this.conn
-      .statement<[number], number>('SELECT max_players FROM games WHERE id = ?')
-      .pluck()
-      .get(gameId);
-    if (maxPlayers === undefined) throw new ServiceError('GAME_NOT_FOUND');
-    return maxPlayers;
+    const game = this.games.get(gameId);
+    if (game === null) throw new ServiceError('GAME_NOT_FOUND');
+    return game.maxPlayers;
   }
 
   private openLobby(gameId: number, ownerId: number, maxPlayers: number, now: number): JoinOutcome {
@@ -116,11 +121,7 @@ export class SqliteMatchmaking {
 
   /** Seats the account; true when that took the last seat (the lobby moved open → full). */
   private addMember(lobbyId: number, accountId: number, now: number): boolean {
-    this.conn
-      .statement<[number, number, number]>(
-        'INSERT INTO lobby_members (lobby_id, account_id, joined_at, active) VALUES (?, ?, ?, 1)',
-      )
-      .run(lobbyId, accountId, now);
+    this.insertMember(lobbyId, accountId, now);
     const { changes } = this.conn
       .statement<[number]>(
         `UPDATE lobbies AS l SET status = 'full'
@@ -128,6 +129,12 @@ export class SqliteMatchmaking {
       )
       .run(lobbyId);
     return changes === 1;
+  }
+
+  private insertMember(lobbyId: number, accountId: number, now: number): void {
+    this.conn
+      .statement<[number, number, number]>('INSERT INTO lobby_members (lobby_id, account_id, joined_at, active) VALUES (?, ?, ?, 1)')
+      .run(lobbyId, accountId, now);
   }
 
   private mustLoad(lobbyId: number): Lobby {

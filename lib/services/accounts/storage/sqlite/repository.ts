@@ -58,7 +58,7 @@ export class SqliteRepository implements Repository {
     this.games = new SqliteGames(this.conn);
     this.social = new SqliteSocial(this.conn);
     this.lobbies = new SqliteLobbyReads(this.conn);
-    this.matchmaking = new SqliteMatchmaking(this.conn, this.lobbies);
+    this.matchmaking = new SqliteMatchmaking(this.conn, this.lobbies, this.games);
     this.lifecycle = new SqliteLobbyLifecycle(this.conn);
     this.scores = new SqliteScores(this.conn);
   }
@@ -73,12 +73,14 @@ export class SqliteRepository implements Repository {
   }
 
   async close(): Promise<void> {
+    // let writes already queued for the next group commit finish first
+    await this.conn.grouped(() => undefined);
     this.conn.db.close();
   }
 
   // ---- accounts ----
   async createAccount(username: string, passwordHash: string, now: number): Promise<Account> {
-    return this.accounts.create(username, passwordHash, now);
+    return this.conn.grouped(() => this.accounts.create(username, passwordHash, now));
   }
   async findAccountByUsername(username: string): Promise<AccountWithPassword | null> {
     return this.accounts.findByUsername(username);
@@ -89,16 +91,19 @@ export class SqliteRepository implements Repository {
 
   // ---- sessions and certificates ----
   async createSession(accountId: number, tokenHash: string, now: number, expiresAt: number): Promise<Session> {
-    return this.sessions.create(accountId, tokenHash, now, expiresAt);
+    return this.conn.grouped(() => this.sessions.create(accountId, tokenHash, now, expiresAt));
   }
   async findSessionByTokenHash(tokenHash: string): Promise<Session | null> {
     return this.sessions.findByTokenHash(tokenHash);
   }
+  async findTokenOwner(tokenHash: string): Promise<{ session: Session; account: Account } | null> {
+    return this.sessions.findOwner(tokenHash);
+  }
   async revokeSession(sessionId: number, now: number): Promise<boolean> {
-    return this.sessions.revoke(sessionId, now);
+    return this.conn.grouped(() => this.sessions.revoke(sessionId, now));
   }
   async recordCertificate(accountId: number, sessionId: number, certificateHash: string, now: number, expiresAt: number): Promise<void> {
-    this.sessions.recordCertificate(accountId, sessionId, certificateHash, now, expiresAt);
+    await this.conn.grouped(() => this.sessions.recordCertificate(accountId, sessionId, certificateHash, now, expiresAt));
   }
   async findCertificate(certificateHash: string): Promise<CertificateStatus | null> {
     return this.sessions.findCertificate(certificateHash);
@@ -120,19 +125,19 @@ export class SqliteRepository implements Repository {
 
   // ---- friends and blocks ----
   async addFriend(accountId: number, friendId: number, now: number): Promise<FriendEntry> {
-    return this.social.addFriend(accountId, friendId, now);
+    return this.conn.grouped(() => this.social.addFriend(accountId, friendId, now));
   }
   async removeFriend(accountId: number, friendId: number): Promise<boolean> {
-    return this.social.removeFriend(accountId, friendId);
+    return this.conn.grouped(() => this.social.removeFriend(accountId, friendId));
   }
   async listFriends(accountId: number): Promise<FriendEntry[]> {
     return this.social.listFriends(accountId);
   }
   async block(accountId: number, blockedId: number, now: number): Promise<void> {
-    this.social.block(accountId, blockedId, now);
+    await this.conn.grouped(() => this.social.block(accountId, blockedId, now));
   }
   async unblock(accountId: number, blockedId: number): Promise<boolean> {
-    return this.social.unblock(accountId, blockedId);
+    return this.conn.grouped(() => this.social.unblock(accountId, blockedId));
   }
   async listBlocked(accountId: number): Promise<FriendEntry[]> {
     return this.social.listBlocked(accountId);
@@ -149,25 +154,25 @@ export class SqliteRepository implements Repository {
     return this.lobbies.activeOf(accountId);
   }
   async createLobby(gameId: number, accountId: number, now: number): Promise<JoinOutcome> {
-    return this.matchmaking.create(gameId, accountId, now);
+    return this.conn.grouped(() => this.matchmaking.create(gameId, accountId, now));
   }
   async findOrCreateLobby(gameId: number, accountId: number, now: number): Promise<JoinOutcome> {
-    return this.matchmaking.findOrCreate(gameId, accountId, now);
+    return this.conn.grouped(() => this.matchmaking.findOrCreate(gameId, accountId, now));
   }
   async joinLobby(lobbyId: number, accountId: number, now: number): Promise<JoinOutcome> {
-    return this.matchmaking.join(lobbyId, accountId, now);
+    return this.conn.grouped(() => this.matchmaking.join(lobbyId, accountId, now));
   }
   async leaveLobby(lobbyId: number, accountId: number, now: number): Promise<Lobby> {
-    return this.matchmaking.leave(lobbyId, accountId, now);
+    return this.conn.grouped(() => this.matchmaking.leave(lobbyId, accountId, now));
   }
   async friendsLobbies(accountId: number): Promise<Lobby[]> {
     return this.lobbies.friendsLobbies(accountId);
   }
   async transitionLobby(lobbyId: number, from: LobbyStatus, to: 'starting' | 'running', server?: LobbyServer): Promise<boolean> {
-    return this.lifecycle.transition(lobbyId, from, to, server);
+    return this.conn.grouped(() => this.lifecycle.transition(lobbyId, from, to, server));
   }
   async endLobby(lobbyId: number, reason: string, now: number): Promise<boolean> {
-    return this.lifecycle.end(lobbyId, reason, now);
+    return this.conn.grouped(() => this.lifecycle.end(lobbyId, reason, now));
   }
   async lobbiesAwaitingServer(limit: number): Promise<Lobby[]> {
     return this.lobbies.awaitingServer(count(limit));
@@ -175,7 +180,7 @@ export class SqliteRepository implements Repository {
 
   // ---- scores ----
   async recordResults(lobbyId: number, results: readonly ScoreResult[], now: number): Promise<void> {
-    this.scores.record(lobbyId, results, now);
+    await this.conn.grouped(() => this.scores.record(lobbyId, results, now));
   }
   async leaderboard(gameId: number, limit?: number): Promise<LeaderboardEntry[]> {
     return this.scores.leaderboard(gameId, count(limit ?? DEFAULT_LEADERBOARD_LIMIT));

@@ -1,7 +1,7 @@
 /**
  * Sessions (bearer tokens, stored as SHA-256 hashes) and the certificates issued under them.
  */
-import type { Session } from '../types.js';
+import type { Account, Session } from '../types.js';
 import type { Connection } from './connection.js';
 
 interface SessionRow {
@@ -53,6 +53,19 @@ export class SqliteSessions {
       if (row === undefined) throw new Error('INSERT … RETURNING returned no row');
       return toSession(row);
     });
+  }
+
+  findOwner(tokenHash: string): { session: Session; account: Account } | null {
+    const row = this.conn
+      .statement<[string], SessionRow & { username: string; account_created_at: number }>(
+        `SELECT s.id, s.account_id, s.created_at, s.expires_at, s.revoked_at, s.revoked_reason,
+                a.username, a.created_at AS account_created_at
+           FROM sessions s JOIN accounts a ON a.id = s.account_id
+          WHERE s.token_hash = ?`,
+      )
+      .get(tokenHash);
+    if (row === undefined) return null;
+    return { session: toSession(row), account: { id: row.account_id, username: row.username, createdAt: row.account_created_at } };
   }
 
   findByTokenHash(tokenHash: string): Session | null {
