@@ -62,6 +62,24 @@ describe('SQLite repository', () => {
     expect(pragma('busy_timeout')).toBe(5000);
   });
 
+  it('group commit: a failing write of the batch rolls back alone; the others are committed when they resolve', async () => {
+    const file = freshFile();
+    const { repo } = await seeded(file, 0);
+    const outcomes = await Promise.allSettled([
+      repo.createAccount('first', 'scrypt$x', 1),
+      repo.createAccount('first', 'scrypt$x', 2), // USERNAME_TAKEN: only this one fails
+      repo.createAccount('second', 'scrypt$x', 3),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((outcomes[1] as PromiseRejectedResult).reason).toMatchObject({ code: 'USERNAME_TAKEN' });
+    // another connection sees both survivors: they were committed before the promises resolved
+    const other = new SqliteRepository(file);
+    expect((await other.findAccountByUsername('first'))?.createdAt).toBe(1);
+    expect((await other.findAccountByUsername('second'))?.createdAt).toBe(3);
+    await other.close();
+    await repo.close();
+  });
+
   it('records each migration once, however often migrate() runs', async () => {
     const file = freshFile();
     const first = new SqliteRepository(file);
