@@ -47,6 +47,7 @@ import {
   type RandomFill,
 } from './handshake/index.js';
 import { ServerHandshake, type PendingHandshake } from './server-handshake.js';
+import { TimerHeap } from './timer-heap.js';
 import { handshakeErrorDatagram } from './session-protection.js';
 
 /** "127.0.0.1:4000" or "[::1]:4000" (`formatAddress` of the handshake module). */
@@ -167,6 +168,8 @@ interface ConnectionRecord {
   readonly pending?: PendingHandshake;
   /** Client: its Finished ACK, until the server is heard from. */
   finished?: FinishedRetransmit;
+  /** The deadline this record has in the timer heap (entries with another time are stale). */
+  deadline?: number;
 }
 
 interface ClientRecord {
@@ -209,6 +212,15 @@ export class Endpoint {
   private readonly rate = new Map<Address, RateWindow>();
   private readonly outgoing = new Fifo<{ to: Address; bytes: Uint8Array }>();
   private readonly events = new Fifo<EndpointEvent>();
+  /**
+   * Scheduling that scales with busy connections, not with all of them: a connection touched by
+   * a datagram, a send, a close or its timer may have something to transmit (`transmitting`) and
+   * a new deadline (`retime`); idle connections cost nothing until their deadline surfaces in
+   * the heap.
+   */
+  private readonly transmitting = new Set<ConnectionRecord>();
+  private readonly retime = new Set<ConnectionRecord>();
+  private readonly timers = new TimerHeap<ConnectionRecord>();
   private nextHandle = 1;
   private closed = false;
 
@@ -309,6 +321,7 @@ export class Endpoint {
     const record = this.byHandle.get(handle);
     if (record === undefined) throw new Error(`no connection ${handle}`);
     record.connection.send(data, kind, channel);
+    this.touch(record);
   }
 
   /**
@@ -320,6 +333,7 @@ export class Endpoint {
     if (record !== undefined) {
       record.finished = undefined;
       record.connection.close(now, code ?? (record.role === 'client' ? ErrorCode.CLIENT_DISCONNECT : ErrorCode.DISCONNECT), detail);
+      this.touch(record);
       this.drainConnection(record);
       return;
     }
@@ -348,6 +362,7 @@ export class Endpoint {
     for (const record of [...this.connections.values()]) {
       record.finished = undefined;
       record.connection.close(now, record.role === 'server' ? ErrorCode.SERVER_DISCONNECT : ErrorCode.CLIENT_DISCONNECT, 'shutting down');
+      this.touch(record);
       this.drainConnection(record);
     }
   }
@@ -361,9 +376,12 @@ export class Endpoint {
   pollTransmit(now: number): { to: Address; bytes: Uint8Array } | undefined {
     const queued = this.outgoing.shift();
     if (queued !== undefined) return queued;
-    for (const record of this.connections.values()) {
+    for (const record of this.transmitting) {
       const bytes = record.connection.pollTransmit(now);
+      // sending arms timers (retransmission, pacing): the deadline is recomputed either way
+      this.retime.add(record);
       if (bytes !== undefined) return { to: record.address, bytes };
+      this.transmitting.delete(record);
     }
     return undefined;
   }
@@ -372,10 +390,7 @@ export class Endpoint {
     let t = Number.POSITIVE_INFINITY;
     for (const c of this.clients.values()) t = Math.min(t, c.handshake.pollTimeout() ?? t);
     for (const p of this.pending.values()) t = Math.min(t, p.handshake.deadline);
-    for (const r of this.connections.values()) {
-      t = Math.min(t, r.connection.pollTimeout() ?? t);
-      if (r.finished !== undefined) t = Math.min(t, r.finished.at);
-    }
+    t = Math.min(t, this.nextConnectionDeadline() ?? t);
     if (this.server !== undefined && !this.closed) t = Math.min(t, this.server.nextRotationAt ?? t);
     return t === Number.POSITIVE_INFINITY ? undefined : t;
   }
@@ -393,7 +408,7 @@ export class Endpoint {
         this.handshakeFailed(address, ErrorCode.CONNECTION, `no client Finished within ${this.o.handshakeTimeoutMs} ms`);
       }
     }
-    for (const record of [...this.connections.values()]) {
+    for (const record of this.dueConnections(now)) {
       const f = record.finished;
       if (f !== undefined && now >= f.at) {
         if (now >= f.until) {
@@ -409,6 +424,7 @@ export class Endpoint {
         record.connection.handleTimeout(now);
         this.drainConnection(record);
       }
+      this.touch(record);
     }
     this.pruneRate(now);
   }
@@ -630,6 +646,7 @@ export class Endpoint {
   private addConnection(record: ConnectionRecord): void {
     this.connections.set(record.address, record);
     this.byHandle.set(record.handle, record);
+    this.touch(record);
     this.stats.handshakesCompleted++;
     const peerCertificate = record.pending?.clientCert;
     this.events.push({
@@ -658,6 +675,7 @@ export class Endpoint {
     const before = record.connection.counters.packetsReceived;
     record.connection.handleDatagram(now, bytes);
     if (record.finished !== undefined && record.connection.counters.packetsReceived > before) record.finished = undefined;
+    this.touch(record);
     this.drainConnection(record);
   }
 
@@ -696,6 +714,54 @@ export class Endpoint {
   private dropConnection(record: ConnectionRecord): void {
     if (this.connections.get(record.address) === record) this.connections.delete(record.address);
     this.byHandle.delete(record.handle);
+    this.transmitting.delete(record);
+    this.retime.delete(record);
+    record.deadline = undefined; // its heap entries are now stale
+  }
+
+  /** The record may have datagrams to send and a new deadline. */
+  private touch(record: ConnectionRecord): void {
+    if (this.byHandle.get(record.handle) !== record) return;
+    this.transmitting.add(record);
+    this.retime.add(record);
+  }
+
+  private deadlineOf(record: ConnectionRecord): number | undefined {
+    const t = record.connection.pollTimeout();
+    const f = record.finished?.at;
+    if (t === undefined) return f;
+    return f === undefined ? t : Math.min(t, f);
+  }
+
+  /** Pushes the changed deadlines, drops stale heap entries, returns the earliest. */
+  private nextConnectionDeadline(): number | undefined {
+    for (const record of this.retime) {
+      const at = this.deadlineOf(record);
+      if (at !== record.deadline) {
+        record.deadline = at;
+        if (at !== undefined) this.timers.push(at, record);
+      }
+    }
+    this.retime.clear();
+    for (;;) {
+      const at = this.timers.peekTime();
+      const record = this.timers.peekItem();
+      if (at === undefined || record === undefined) return undefined;
+      if (record.deadline === at) return at;
+      this.timers.pop();
+    }
+  }
+
+  /** Records whose deadline has come, each once, removed from the heap. */
+  private dueConnections(now: number): ConnectionRecord[] {
+    const due: ConnectionRecord[] = [];
+    for (let at = this.nextConnectionDeadline(); at !== undefined && at <= now; at = this.nextConnectionDeadline()) {
+      const record = this.timers.peekItem() as ConnectionRecord;
+      this.timers.pop();
+      record.deadline = undefined;
+      due.push(record);
+    }
+    return due;
   }
 
   // ---- helpers ----
