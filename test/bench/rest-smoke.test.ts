@@ -17,7 +17,8 @@ describe.runIf(process.env.PAPERCLIP_BACKEND === 'native')('npm run bench:rest (
       { maxBuffer: 1 << 20 },
     );
     const rows = JSON.parse(stdout) as Array<Record<string, unknown>>;
-    expect(rows.map((r) => r.case).sort()).toEqual(['hello', 'lobby/find', 'register', 'token']);
+    // hello-world runs first and again last; ratios are against the mean of both
+    expect(rows.map((r) => r.case).sort()).toEqual(['hello', 'hello', 'lobby/find', 'register', 'token']);
     for (const row of rows) {
       expect(row).toEqual({
         suite: 'rest',
@@ -32,6 +33,7 @@ describe.runIf(process.env.PAPERCLIP_BACKEND === 'native')('npm run bench:rest (
       });
       expect(row.req_per_sec, `${String(row.case)} req/s`).toBeGreaterThan(0);
     }
-    expect(rows.find((r) => r.case === 'hello')?.ratio_to_hello).toBe(1);
+    const hellos = rows.filter((r) => r.case === 'hello').map((r) => r.ratio_to_hello as number);
+    expect((hellos[0] as number) + (hellos[1] as number)).toBeCloseTo(2, 9);
   }, 60_000);
 });
