@@ -6,12 +6,14 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteRepository } from '../../../lib/services/accounts/storage/sqlite/repository.js';
 import { sha256Hex } from '../../../lib/services/accounts/tokens.js';
-import { startServe } from './serve-process.js';
+import { startServe, stopAllServes } from './serve-process.js';
 
 describe('service crash durability (SQLite WAL)', () => {
+  afterEach(stopAllServes);
+
   it('keeps every acknowledged registration across kill -9, and serves them after a restart', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'paperclip-crash-'));
     const args = ['--db', `sqlite:${join(dir, 'service.db')}`, '--key-file', join(dir, 'service.key'), '--udp-ports', '46100-46109', '--auth-rate-limit', 'off'];

@@ -15,12 +15,34 @@ export interface ServeProcess {
   stop(): Promise<void>;
 }
 
+const live = new Set<ChildProcess>();
+// a failed assertion must not leave a service (and its game servers) running after the tests
+process.once('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
+
+/** Stops every service this module started and that is still running (for afterEach). */
+export async function stopAllServes(): Promise<void> {
+  await Promise.all(
+    [...live].map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          child.once('exit', () => resolve());
+          child.kill('SIGKILL');
+        }),
+    ),
+  );
+}
+
 export async function startServe(args: readonly string[], env: NodeJS.ProcessEnv = {}, cwd?: string): Promise<ServeProcess> {
   const child = spawn(process.execPath, [join(packageRoot, 'bin/paperclip.js'), 'serve', '--http-port', '0', ...args], {
     cwd,
     env: { ...process.env, PAPERCLIP_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  live.add(child);
+  child.once('exit', () => live.delete(child));
   let out = '';
   let err = '';
   child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
