@@ -134,7 +134,10 @@ export class SendQueue {
   }
 
   private queuePieces(message: OutgoingMessage): void {
-    if (message.fragmentCount === 1) {
+    // By size, not by fragment count: a FRAG header is smaller than the ACK fields a whole frame
+    // leaves room for, so a message just over wholePayload is one fragment. Sent "whole", it
+    // would fit no datagram and wedge the queue (every datagram built empty, forever).
+    if (message.data.length <= this.options.wholePayload) {
       this.fresh.push({ message, fragment: -1, acked: false });
       return;
     }
