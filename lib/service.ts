@@ -5,8 +5,8 @@
  */
 export { startService } from './services/accounts/service.js';
 export type { RunningService, StartOptions } from './services/accounts/service.js';
-export { DEFAULT_CONFIG, DEFAULT_GAMES, SETTINGS, configFromEnv, loadGamesFile } from './services/accounts/config.js';
-export type { ServiceConfig, RateLimit } from './services/accounts/config.js';
+export { DEFAULT_CONFIG, DEFAULT_GAMES, SETTINGS, applySettings, configFromEnv, settingsFromEnv, loadGamesFile } from './services/accounts/config.js';
+export type { ServiceConfig, RateLimit, SettingValues, SettingRow } from './services/accounts/config.js';
 export { ServiceError, ServiceErrorCode } from './services/accounts/errors.js';
 export type { ErrorBody, ServiceErrorCodeName } from './services/accounts/errors.js';
 export { openRepository } from './services/accounts/storage/index.js';

@@ -58,25 +58,40 @@ export const DEFAULT_CONFIG: ServiceConfig = {
   joinTimeoutMs: 60_000,
 };
 
+/** The settings given as text, whichever way (flags or environment). */
+export interface SettingValues {
+  host?: string;
+  httpPort?: string;
+  udpPorts?: string;
+  db?: string;
+  publicHost?: string;
+  keyFile?: string;
+  tokenTtl?: string;
+  games?: string;
+  authRateLimit?: string;
+  logLevel?: string;
+}
+
 export interface SettingRow {
+  readonly key: keyof SettingValues;
   readonly flag: string;
   readonly env: string;
   readonly default: string;
   readonly description: string;
 }
 
-/** The documented settings (flags are parsed by the CLI; env names are read by `configFromEnv`). */
+/** The documented settings: `paperclip serve` builds its flags from these rows, `configFromEnv` reads the env names. */
 export const SETTINGS: readonly SettingRow[] = [
-  { flag: '--host <addr>', env: 'PAPERCLIP_HOST', default: '127.0.0.1', description: 'HTTP bind address (game servers bind here too)' },
-  { flag: '--http-port <n>', env: 'PAPERCLIP_HTTP_PORT', default: '8080', description: 'HTTP port of the service' },
-  { flag: '--udp-ports <from>-<to>', env: 'PAPERCLIP_UDP_PORTS', default: '40000-40099', description: 'game-server port pool' },
-  { flag: '--db <url>', env: 'PAPERCLIP_DB', default: 'sqlite:paperclip.db', description: '`sqlite:<path>` or `postgres://user:pass@host/db`' },
-  { flag: '--public-host <addr>', env: 'PAPERCLIP_PUBLIC_HOST', default: 'the bind host', description: 'address given to clients for game servers' },
-  { flag: '--key-file <path>', env: 'PAPERCLIP_KEY_FILE', default: 'paperclip-service.key', description: 'service Ed25519 seed (created if missing)' },
-  { flag: '--token-ttl <s>', env: 'PAPERCLIP_TOKEN_TTL', default: '3600', description: 'session token lifetime, seconds' },
-  { flag: '--games <file>', env: 'PAPERCLIP_GAMES', default: 'rps (2 players)', description: 'JSON file: `[{ "name", "min_players", "max_players", "module" }]`' },
-  { flag: '--auth-rate-limit <n|off>', env: 'PAPERCLIP_AUTH_RATE_LIMIT', default: '30', description: 'register/login/certificate requests per minute per address' },
-  { flag: '--log-level <level>', env: 'PAPERCLIP_LOG_LEVEL', default: 'info', description: 'pino level (silent … trace)' },
+  { key: 'host', flag: '--host <addr>', env: 'PAPERCLIP_HOST', default: '127.0.0.1', description: 'HTTP bind address (game servers bind here too)' },
+  { key: 'httpPort', flag: '--http-port <n>', env: 'PAPERCLIP_HTTP_PORT', default: '8080', description: 'HTTP port of the service' },
+  { key: 'udpPorts', flag: '--udp-ports <from-to>', env: 'PAPERCLIP_UDP_PORTS', default: '40000-40099', description: 'game-server port pool' },
+  { key: 'db', flag: '--db <url>', env: 'PAPERCLIP_DB', default: 'sqlite:paperclip.db', description: 'sqlite:<path> or postgres://user:pass@host/db' },
+  { key: 'publicHost', flag: '--public-host <addr>', env: 'PAPERCLIP_PUBLIC_HOST', default: 'the bind host', description: 'address given to clients for game servers' },
+  { key: 'keyFile', flag: '--key-file <path>', env: 'PAPERCLIP_KEY_FILE', default: 'paperclip-service.key', description: 'service Ed25519 seed (created if missing)' },
+  { key: 'tokenTtl', flag: '--token-ttl <seconds>', env: 'PAPERCLIP_TOKEN_TTL', default: '3600', description: 'session token lifetime' },
+  { key: 'games', flag: '--games <file>', env: 'PAPERCLIP_GAMES', default: 'rps for 2', description: 'JSON list of games [{ name, min_players, max_players, module }]' },
+  { key: 'authRateLimit', flag: '--auth-rate-limit <n|off>', env: 'PAPERCLIP_AUTH_RATE_LIMIT', default: '30', description: 'register/login/certificate requests per minute per address' },
+  { key: 'logLevel', flag: '--log-level <level>', env: 'PAPERCLIP_LOG_LEVEL', default: 'info', description: 'pino level (silent … trace)' },
 ];
 
 function parseIntStrict(name: string, raw: string, min: number, max: number): number {
@@ -141,22 +156,46 @@ export function loadGamesFile(path: string): GameDefinition[] {
   });
 }
 
-/** Overrides from PAPERCLIP_* variables (flags override these again). Throws on malformed values. */
-export function configFromEnv(env: NodeJS.ProcessEnv, base: ServiceConfig = DEFAULT_CONFIG): ServiceConfig {
-  const host = env.PAPERCLIP_HOST ?? base.host;
+/**
+ * `base` with the given settings applied; `nameOf` names a setting in error messages (its flag
+ * or its variable). An explicit host without an explicit public host advertises that host.
+ * Throws on malformed values.
+ */
+export function applySettings(base: ServiceConfig, v: SettingValues, nameOf: (key: keyof SettingValues) => string): ServiceConfig {
+  const host = v.host ?? base.host;
   return {
     ...base,
     host,
-    httpPort: env.PAPERCLIP_HTTP_PORT !== undefined ? parsePort('PAPERCLIP_HTTP_PORT', env.PAPERCLIP_HTTP_PORT) : base.httpPort,
-    udpPorts: env.PAPERCLIP_UDP_PORTS !== undefined ? parsePortRange('PAPERCLIP_UDP_PORTS', env.PAPERCLIP_UDP_PORTS) : base.udpPorts,
-    db: env.PAPERCLIP_DB !== undefined ? parseDbUrl('PAPERCLIP_DB', env.PAPERCLIP_DB) : base.db,
-    publicHost: env.PAPERCLIP_PUBLIC_HOST ?? defaultPublicHost(host),
-    keyFile: env.PAPERCLIP_KEY_FILE ?? base.keyFile,
-    tokenTtlMs:
-      env.PAPERCLIP_TOKEN_TTL !== undefined ? parseIntStrict('PAPERCLIP_TOKEN_TTL', env.PAPERCLIP_TOKEN_TTL, 1, 31_536_000) * 1000 : base.tokenTtlMs,
-    logLevel: env.PAPERCLIP_LOG_LEVEL ?? base.logLevel,
-    authRateLimit:
-      env.PAPERCLIP_AUTH_RATE_LIMIT !== undefined ? parseRateLimit('PAPERCLIP_AUTH_RATE_LIMIT', env.PAPERCLIP_AUTH_RATE_LIMIT) : base.authRateLimit,
-    games: env.PAPERCLIP_GAMES !== undefined ? loadGamesFile(env.PAPERCLIP_GAMES) : base.games,
+    httpPort: v.httpPort !== undefined ? parsePort(nameOf('httpPort'), v.httpPort) : base.httpPort,
+    udpPorts: v.udpPorts !== undefined ? parsePortRange(nameOf('udpPorts'), v.udpPorts) : base.udpPorts,
+    db: v.db !== undefined ? parseDbUrl(nameOf('db'), v.db) : base.db,
+    publicHost: v.publicHost ?? (v.host !== undefined ? defaultPublicHost(host) : base.publicHost),
+    keyFile: v.keyFile ?? base.keyFile,
+    tokenTtlMs: v.tokenTtl !== undefined ? parseIntStrict(nameOf('tokenTtl'), v.tokenTtl, 1, 31_536_000) * 1000 : base.tokenTtlMs,
+    logLevel: v.logLevel ?? base.logLevel,
+    authRateLimit: v.authRateLimit !== undefined ? parseRateLimit(nameOf('authRateLimit'), v.authRateLimit) : base.authRateLimit,
+    games: v.games !== undefined ? loadGamesFile(v.games) : base.games,
   };
+}
+
+const rowOf = (key: keyof SettingValues): SettingRow => SETTINGS.find((r) => r.key === key) as SettingRow;
+
+/** The PAPERCLIP_* variables as setting values. */
+export function settingsFromEnv(env: NodeJS.ProcessEnv): SettingValues {
+  const values: SettingValues = {};
+  for (const row of SETTINGS) {
+    const value = env[row.env];
+    if (value !== undefined) values[row.key] = value;
+  }
+  return values;
+}
+
+/** Overrides from PAPERCLIP_* variables (flags override these again). Throws on malformed values. */
+export function configFromEnv(env: NodeJS.ProcessEnv, base: ServiceConfig = DEFAULT_CONFIG): ServiceConfig {
+  return applySettings(base, settingsFromEnv(env), (key) => rowOf(key).env);
+}
+
+/** The flag name of a setting ("--http-port"), for error messages. */
+export function flagName(key: keyof SettingValues): string {
+  return rowOf(key).flag.split(' ')[0] as string;
 }
