@@ -9,6 +9,9 @@ import type { DisconnectReason } from '../../protocol/connection-events.js';
 import type { Identity } from '../../protocol/handshake/identity.js';
 import type { SendOptions } from '../../transport/send-options.js';
 import { createServer, type Peer, type Server } from '../../transport/server.js';
+
+/** See GameModule.maxMessageBytes. */
+const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024;
 import type { GameContext, GameInstance, GameModule, GameSettings, Player, PlayerResult } from './game-module.js';
 import { postResults, type PostOutcome } from './post-results.js';
 
@@ -84,6 +87,7 @@ export class GameHost {
       // refused before any per-connection state: a stranger costs one stateless reply
       admitClient: (cert) => cert !== undefined && ids.has(cert.accountId),
       maxConnections: o.players.length * 2 + 4,
+      connection: { maxMessageSize: o.module.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES },
     });
     const host = new GameHost(o, server);
     try {

@@ -79,6 +79,12 @@ export interface GameInstance {
 export interface GameModule {
   /** Short identifier, as used in logs and `modules` of the supervisor. */
   readonly name: string;
+  /**
+   * Largest message a player may send, bytes (larger ones are refused: PROTOCOL.md §8 limits).
+   * Default 64 KiB: game input is small, and the transport's 16 MiB default would let any
+   * admitted player make the server buffer and parse megabytes.
+   */
+  readonly maxMessageBytes?: number;
   create(ctx: GameContext): GameInstance;
 }
 
