@@ -304,6 +304,15 @@ export class Connection {
       if (packet.fragment !== undefined && frames.length !== 1) {
         throw new WireError(ErrorCode.FRAGMENT_ID, `a FRAG datagram carries ${frames.length} frames, not 1`);
       }
+      // a whole message is bounded by maxMessageSize like a reassembled one (a compressed
+      // datagram can otherwise hide up to 64 KiB behind a small wire size): 3.8 when inflated
+      if (packet.fragment === undefined) {
+        for (const frame of frames) {
+          if (frame.payload.length > this.o.maxMessageSize) {
+            throw new WireError(packet.flags & Flag.COMPRESSED ? ErrorCode.COMPRESSION : ErrorCode.PACKET, `a ${frame.payload.length}-byte message exceeds maxMessageSize ${this.o.maxMessageSize}`);
+          }
+        }
+      }
     } catch (err) {
       if (!(err instanceof WireError)) throw err;
       this.counters.malformed++;

@@ -143,7 +143,7 @@ export interface EndpointStats {
   rateLimited: number;
   /** Undecodable datagrams and malformed HELLOs. */
   malformed: number;
-  /** Datagrams from addresses with nothing to receive them (and non-HELLOs to a stranger). */
+  /** Datagrams from addresses with nothing to receive them (and non-HELLOs to a stranger), and unsealed non-handshake datagrams on an encrypted connection. */
   unroutable: number;
   /** SERVER HELLO flights repeated for a retransmitted HELLO. */
   repliesRepeated: number;
@@ -545,12 +545,14 @@ export class Endpoint {
     this.stats.unroutable++;
   }
 
-  private repeatReply(h: PendingHandshake, packet: Packet, size: number): void {
-    if (packet.type !== PacketType.AUTH || packet.authKind !== AuthKind.HELLO || packet.data.length < 32) return;
+  /** True when `packet` was the answered HELLO again (its stored flight is repeated). */
+  private repeatReply(h: PendingHandshake, packet: Packet, size: number): boolean {
+    if (packet.type !== PacketType.AUTH || packet.authKind !== AuthKind.HELLO || packet.data.length < 32) return false;
     // Only the exact HELLO answered (same key share and random) gets the stored flight again.
-    if (!equalBytes(packet.publicKey, h.clientKey) || !equalBytes(packet.data.subarray(0, 32), h.clientRandom)) return;
+    if (!equalBytes(packet.publicKey, h.clientKey) || !equalBytes(packet.data.subarray(0, 32), h.clientRandom)) return false;
     this.stats.repliesRepeated++;
     this.sendFlight(h.address, h.reply, size);
+    return true;
   }
 
   private establishServer(now: number, p: PendingRecord): ConnectionRecord {
@@ -663,13 +665,19 @@ export class Endpoint {
       // a late handshake datagram: repeat the stored flight for a retransmitted HELLO, else drop
       const packet = this.decode(bytes);
       if (packet === undefined) return;
-      if (record.pending !== undefined) this.repeatReply(record.pending, packet, bytes.length);
-      else if (record.finished !== undefined && packet.type === PacketType.ERROR && packet.major === 1) {
+      if (record.pending !== undefined) {
+        if (this.repeatReply(record.pending, packet, bytes.length)) return;
+        // a retransmitted client Finished (an unreliable ACK with data) is expected and harmless
+        if (packet.type === PacketType.ACK && (packet.flags & Flag.RELIABLE) === 0 && packet.data.length > 0) return;
+      } else if (record.finished !== undefined && packet.type === PacketType.ERROR && packet.major === 1) {
         // the server refused our Finished before we heard anything sealed from it
         this.dropConnection(record);
         const code = lookupErrorCode(packet.major, packet.minor) ?? ErrorCode.CONNECTION;
         this.events.push({ type: 'disconnect', handle: record.handle, reason: 'protocol-error', code, detail: `server refused the handshake: ${new TextDecoder().decode(packet.data)}` });
+        return;
       }
+      // anything else unsealed on an encrypted connection (e.g. its ENCRYPTED flag flipped off) is dropped and counted
+      this.stats.unroutable++;
       return;
     }
     const before = record.connection.counters.packetsReceived;

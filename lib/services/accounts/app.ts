@@ -53,6 +53,9 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions): Promis
     // requests are short; a client trickling bytes (slowloris) is cut off
     requestTimeout: 10_000,
     connectionTimeout: 10_000,
+    // Node checks requestTimeout only every connectionsCheckingInterval (default 30 s), which let
+    // a slowloris socket live ~30-40 s instead of 10 s; check every second
+    http: { connectionsCheckingInterval: 1000 },
   });
   app.setValidatorCompiler(validatorCompiler);
   // JSON only: a text/plain body is refused with 415 instead of reaching validation as a string
