@@ -80,6 +80,23 @@ describe('SQLite repository', () => {
     await repo.close();
   });
 
+  it('background checkpoints: the serving connection never checkpoints, the worker does', async () => {
+    const file = freshFile();
+    const repo = new SqliteRepository(file, { backgroundCheckpoints: true });
+    await repo.migrate();
+    expect(repo.database.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    const before = statSync(file).size;
+    await Promise.all(Array.from({ length: 3000 }, (_, i) => repo.createAccount(`ckpt-${i}-${'x'.repeat(24)}`, 'scrypt$x', i)));
+    // the pages reach the main file only through a checkpoint, which only the worker runs
+    const deadline = Date.now() + 5000;
+    while (statSync(file).size <= before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(statSync(file).size).toBeGreaterThan(before);
+    await repo.close();
+    const reopened = new SqliteRepository(file);
+    expect((await reopened.findAccountByUsername(`ckpt-2999-${'x'.repeat(24)}`))?.createdAt).toBe(2999);
+    await reopened.close();
+  });
+
   it('records each migration once, however often migrate() runs', async () => {
     const file = freshFile();
     const first = new SqliteRepository(file);

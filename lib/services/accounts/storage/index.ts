@@ -9,7 +9,8 @@ function create(url: string): Repository {
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length);
     if (path === '') throw new Error(`database URL 'sqlite:' names no file; expected ${ACCEPTED}`);
-    return new SqliteRepository(path);
+    // a long-running service: checkpoints belong on a worker thread, not inside request commits
+    return new SqliteRepository(path, { backgroundCheckpoints: true });
   }
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return new PostgresRepository(url);
   // Only the scheme in the message: the rest of a URL may hold a password.

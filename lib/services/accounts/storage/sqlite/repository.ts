@@ -23,6 +23,7 @@ import type {
   Session,
 } from '../types.js';
 import { SqliteAccounts } from './accounts.js';
+import { Checkpointer } from './checkpointer.js';
 import { Connection } from './connection.js';
 import { SqliteGames } from './games.js';
 import { SqliteLobbyLifecycle } from './lobby-lifecycle.js';
@@ -50,9 +51,19 @@ export class SqliteRepository implements Repository {
   private readonly lifecycle: SqliteLobbyLifecycle;
   private readonly scores: SqliteScores;
 
-  /** `path`: a database file (created if missing) or ':memory:'. Call migrate() before use. */
-  constructor(path: string) {
-    this.conn = new Connection(openDatabase(path));
+  private readonly checkpointer: Checkpointer | undefined;
+
+  /**
+   * `path`: a database file (created if missing) or ':memory:'. Call migrate() before use.
+   * `backgroundCheckpoints`: WAL checkpoints from a worker thread instead of inside commits (the
+   * service turns it on; short-lived tools and tests do without the thread).
+   */
+  constructor(path: string, options: { backgroundCheckpoints?: boolean } = {}) {
+    const db = openDatabase(path);
+    const background = options.backgroundCheckpoints === true && path !== ':memory:' && path !== '';
+    if (background) db.pragma('wal_autocheckpoint = 0');
+    this.checkpointer = background ? new Checkpointer(path) : undefined;
+    this.conn = new Connection(db);
     this.accounts = new SqliteAccounts(this.conn);
     this.sessions = new SqliteSessions(this.conn);
     this.games = new SqliteGames(this.conn);
@@ -75,6 +86,7 @@ export class SqliteRepository implements Repository {
   async close(): Promise<void> {
     // let writes already queued for the next group commit finish first
     await this.conn.grouped(() => undefined);
+    await this.checkpointer?.close();
     this.conn.db.close();
   }
 
