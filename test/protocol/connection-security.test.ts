@@ -7,6 +7,7 @@ import { writeFrame } from '../../lib/protocol/frames.js';
 import { AeadProtection } from '../../lib/protocol/packet-protection.js';
 import { Flag, PacketType, encodePacket } from '../../lib/wire/index.js';
 import { makePair, messages } from './pair-fixture.js';
+import { hostilePeer } from '../attacks/fixtures.js';
 
 /** A datagram from a to b carrying one reliable message. */
 function oneDatagram() {
@@ -63,16 +64,7 @@ describe('bad datagrams on an established, encrypted connection', () => {
 });
 
 describe('hostile content from an authenticated peer', () => {
-  function attacker(options = {}) {
-    const key1 = new Uint8Array(32).fill(1);
-    const key2 = new Uint8Array(32).fill(2);
-    const iv1 = new Uint8Array(16).fill(3);
-    const iv2 = new Uint8Array(16).fill(4);
-    const aead = primitives.xchacha20poly1305;
-    const victim = new Connection(0, new AeadProtection(aead, { key: key2, iv: iv2 }, { key: key1, iv: iv1 }), options);
-    const seal = new AeadProtection(aead, { key: key1, iv: iv1 }, { key: key2, iv: iv2 });
-    return { victim, seal };
-  }
+  const attacker = hostilePeer;
 
   it('a fragment bomb stops at the reassembly memory cap and the connection closes with an error', () => {
     const { victim, seal } = attacker({ maxMessageSize: 64 * 1024, reassemblyMemoryCap: 128 * 1024 });
