@@ -1,10 +1,7 @@
 import { deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { primitives } from '../../lib/native.js';
 import { ChannelKind, channelByte } from '../../lib/protocol/channel-kind.js';
-import { Connection } from '../../lib/protocol/connection.js';
 import { writeFrame } from '../../lib/protocol/frames.js';
-import { AeadProtection } from '../../lib/protocol/packet-protection.js';
 import { Flag, PacketType, encodePacket } from '../../lib/wire/index.js';
 import { makePair, messages } from './pair-fixture.js';
 import { hostilePeer } from '../attacks/fixtures.js';
