@@ -16,10 +16,21 @@
         "native/xchacha.cc",
         "native/aesgcm.cc",
         "native/aead.cc",
+        "native/ack_window.cc",
+        "native/napi/ack_window_binding.cc",
         "native/napi/args.cc",
         "native/napi/crc32_binding.cc",
         "native/napi/deflate_binding.cc",
         "native/napi/aead_binding.cc"
+      ],
+      "conditions": [
+        ["OS=='linux'", {
+          "sources": [
+            "native/sealed_header.cc",
+            "native/udp_engine.cc",
+            "native/napi/udp_engine_binding.cc"
+          ]
+        }]
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")"

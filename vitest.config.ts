@@ -21,6 +21,17 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          // Native primitives on the node:dgram I/O path (what macOS and Windows run, and
+          // PAPERCLIP_IO=dgram): the transport suite once more. The native project above runs it
+          // on the batched engine, js-fallback on dgram with the JS primitives.
+          name: 'native-dgram',
+          env: { PAPERCLIP_BACKEND: 'native', PAPERCLIP_IO: 'dgram' },
+          include: ['test/transport/**/*.test.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
           name: 'js-fallback',
           env: { PAPERCLIP_ADDON_DIR: noAddonDir, PAPERCLIP_BACKEND: '' },
           // The services hold no primitive of their own: their suites run once, on the native

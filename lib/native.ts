@@ -36,6 +36,8 @@ export const packageVersion: string = (
 
 export interface NativeLoad {
   readonly primitives: Primitives | null;
+  /** The loaded addon itself (the transport's UdpEngine lives there), or null. */
+  readonly addon: NativeAddon | null;
   /** Absolute path of the loaded .node file, or null. */
   readonly path: string | null;
   /** Why the addon did not load, or null. */
@@ -52,10 +54,10 @@ function loadNative(): NativeLoad {
     };
     const path = nodeGypBuild.resolve(root);
     const addon = nodeGypBuild(root);
-    return { primitives: createNativePrimitives(addon), path, error: null };
+    return { primitives: createNativePrimitives(addon), addon, path, error: null };
   } catch (err) {
     const message = err instanceof Error ? err.message.split('\n')[0] ?? err.message : String(err);
-    return { primitives: null, path: null, error: message };
+    return { primitives: null, addon: null, path: null, error: message };
   }
 }
 

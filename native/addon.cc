@@ -22,6 +22,12 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("aesGcmOpen", Napi::Function::New(env, AesGcmOpen, "aesGcmOpen"));
   exports.Set("aesGcmSealBatch", Napi::Function::New(env, AesGcmSealBatch, "aesGcmSealBatch"));
   exports.Set("aesGcmOpenBatch", Napi::Function::New(env, AesGcmOpenBatch, "aesGcmOpenBatch"));
+  exports.Set("ackWindowCheck", Napi::Function::New(env, AckWindowCheck, "ackWindowCheck"));
+  exports.Set("ackWindowCommit", Napi::Function::New(env, AckWindowCommit, "ackWindowCommit"));
+  exports.Set("ackWindowRecord", Napi::Function::New(env, AckWindowRecord, "ackWindowRecord"));
+#ifdef __linux__
+  exports.Set("UdpEngine", DefineUdpEngine(env));
+#endif
   return exports;
 }
 

@@ -4,7 +4,7 @@
  * delivers an older message after a newer one; unreliable delivers what arrives.
  */
 import { ChannelKind } from './channel-kind.js';
-import { ReceivedSequences } from './received-sequences.js';
+import { AckWindow } from './ack-window.js';
 import { sequenceDistance, sequenceNewer, sequenceNext } from './sequence.js';
 
 /** Messages a reliable channel may run ahead of its oldest undelivered one (sender honours it). */
@@ -50,7 +50,7 @@ class OrderedReceiver implements ChannelReceiver {
 }
 
 class UnorderedReceiver implements ChannelReceiver {
-  private readonly seen = new ReceivedSequences();
+  private readonly seen = new AckWindow();
   dropped = 0;
 
   isStale(sequence: number): boolean {

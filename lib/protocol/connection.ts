@@ -22,7 +22,7 @@ import { Fifo } from './fifo.js';
 import { FragmentAssembler } from './fragment-assembler.js';
 import { FRAME_HEADER, readFrames, writeFrame, type Frame } from './frames.js';
 import type { PacketProtection } from './packet-protection.js';
-import { ReceivedSequences } from './received-sequences.js';
+import { AckWindow } from './ack-window.js';
 import { RttEstimator } from './rtt-estimator.js';
 import { piecePayload, SendQueue, type Piece } from './send-queue.js';
 import { SentDatagrams, type SentDatagram } from './sent-datagrams.js';
@@ -70,7 +70,8 @@ export class Connection {
   private stateValue: ConnectionState = 'connected';
   private readonly o: ResolvedConnectionOptions;
   private readonly sent = new SentDatagrams<SentPayload>();
-  private readonly received = new ReceivedSequences();
+  /** The datagram-sequence window (shared with the native engine on the offload path). */
+  private readonly received: AckWindow;
   private readonly receivers = new Map<number, ChannelReceiver>();
   private readonly fragments: FragmentAssembler;
   private readonly queue: SendQueue;
@@ -103,7 +104,9 @@ export class Connection {
     private readonly protection: PacketProtection,
     options: ConnectionOptions = {},
     private readonly deflate: RawDeflate = primitives,
+    received: AckWindow = new AckWindow(),
   ) {
+    this.received = received;
     this.o = resolveConnectionOptions(options);
     const base = this.o.mtu - Size.FIXED_HEADER - protection.overhead;
     this.wholeBudget = base - Size.ACK;
@@ -194,11 +197,36 @@ export class Connection {
       if (err.major === 3 && err.minor === 9) this.replyError(now, ErrorCode.CHECKSUM, err.message);
       return;
     }
+    this.accept(now, packet, bytes.length, false);
+  }
+
+  /**
+   * A datagram the native engine opened and already recorded in the shared receive window
+   * (`packet.data` is plaintext, valid during this call). Content refused after that is still
+   * acknowledged: only an authenticated peer sending invalid frames can cause it, and such
+   * content could never be delivered anyway.
+   */
+  handleOpened(now: number, packet: Packet, wireLength: number): void {
+    if (this.stateValue === 'closed') return;
+    this.accept(now, packet, wireLength, true);
+  }
+
+  /** A reliable duplicate the native engine dropped: acknowledge again (ours may have been lost). */
+  handleDuplicate(now: number, wireLength: number): void {
+    if (this.stateValue === 'closed') return;
     this.lastReceivedAt = now;
     this.counters.packetsReceived++;
-    this.counters.bytesReceived += bytes.length;
+    this.counters.bytesReceived += wireLength;
+    this.counters.duplicates++;
+    this.scheduleAck(now, true);
+  }
+
+  private accept(now: number, packet: Packet, wireLength: number, recorded: boolean): void {
+    this.lastReceivedAt = now;
+    this.counters.packetsReceived++;
+    this.counters.bytesReceived += wireLength;
     const ackEliciting = (packet.flags & Flag.RELIABLE) !== 0;
-    if (!this.received.isNew(packet.sequence)) {
+    if (!recorded && !this.received.isNew(packet.sequence)) {
       this.counters.duplicates++;
       if (ackEliciting) this.scheduleAck(now, true);
       return;
@@ -206,7 +234,7 @@ export class Connection {
     // A datagram whose content is refused is not recorded, hence never acknowledged: nothing
     // acknowledged is ever lost.
     if (!this.dispatch(now, packet)) return;
-    this.received.record(packet.sequence);
+    if (!recorded) this.received.record(packet.sequence);
     if (ackEliciting) this.scheduleAck(now, false);
   }
 

@@ -47,8 +47,10 @@ import {
   type RandomFill,
 } from './handshake/index.js';
 import { ServerHandshake, type PendingHandshake } from './server-handshake.js';
+import type { ConnectionOffload } from './connection-offload.js';
+import type { SessionKeys } from './handshake/index.js';
 import { TimerHeap } from './timer-heap.js';
-import { handshakeErrorDatagram } from './session-protection.js';
+import { handshakeErrorDatagram, sessionProtection } from './session-protection.js';
 
 /** "127.0.0.1:4000" or "[::1]:4000" (`formatAddress` of the handshake module). */
 export type Address = string;
@@ -105,6 +107,12 @@ export interface EndpointOptions {
   readonly unencrypted?: boolean;
   /** Cookie secret rotation (default 60 s) and lifetime (default 10 s). */
   readonly cookies?: CookieJarOptions;
+  /**
+   * An I/O engine that opens and seals established connections' datagrams itself (the native
+   * batch path): told which addresses are handshakes and connections, it feeds opened packets
+   * to `handleOpened`. Default none: every datagram goes through `handleDatagram`.
+   */
+  readonly offload?: ConnectionOffload;
 }
 
 export type EndpointEvent =
@@ -297,6 +305,7 @@ export class Endpoint {
       initialRtoMs: this.o.handshakeRtoMs,
     });
     this.clients.set(address, { handle, address, handshake });
+    this.o.offload?.watch(address);
     this.stats.handshakesStarted++;
     this.drainClient(address, handshake);
     return handle;
@@ -338,7 +347,9 @@ export class Endpoint {
       return;
     }
     for (const [address, client] of this.clients) {
-      if (client.handle === handle) this.clients.delete(address);
+      if (client.handle !== handle) continue;
+      this.clients.delete(address);
+      this.settle(address);
     }
   }
 
@@ -357,8 +368,10 @@ export class Endpoint {
    */
   close(now: number): void {
     this.closed = true;
+    const abandoned = [...this.clients.keys(), ...this.pending.keys()];
     this.clients.clear();
     this.pending.clear();
+    for (const address of abandoned) this.settle(address);
     for (const record of [...this.connections.values()]) {
       record.finished = undefined;
       record.connection.close(now, record.role === 'server' ? ErrorCode.SERVER_DISCONNECT : ErrorCode.CLIENT_DISCONNECT, 'shutting down');
@@ -405,6 +418,7 @@ export class Endpoint {
     for (const [address, p] of [...this.pending]) {
       if (now >= p.handshake.deadline) {
         this.pending.delete(address);
+        this.settle(address);
         this.handshakeFailed(address, ErrorCode.CONNECTION, `no client Finished within ${this.o.handshakeTimeoutMs} ms`);
       }
     }
@@ -460,6 +474,31 @@ export class Endpoint {
     this.onHello(now, from, packet, bytes.length);
   }
 
+  /**
+   * A datagram the offload engine already opened (AEAD, replay check) and recorded in the
+   * connection's receive window; `packet.data` is plaintext and only valid during this call.
+   */
+  handleOpened(now: number, from: Address, packet: Packet, wireLength: number): void {
+    const record = this.connections.get(from);
+    if (record === undefined) {
+      this.stats.unroutable++;
+      return;
+    }
+    const before = record.connection.counters.packetsReceived;
+    record.connection.handleOpened(now, packet, wireLength);
+    if (record.finished !== undefined && record.connection.counters.packetsReceived > before) record.finished = undefined;
+    this.touch(record);
+    this.drainConnection(record);
+  }
+
+  /** The offload engine dropped a reliable duplicate datagram: the peer still needs an ACK. */
+  handleDuplicate(now: number, from: Address, wireLength: number): void {
+    const record = this.connections.get(from);
+    if (record === undefined) return;
+    record.connection.handleDuplicate(now, wireLength);
+    this.touch(record);
+  }
+
   // ---- server ----
 
   private onHello(now: number, from: Address, packet: Packet, size: number): void {
@@ -500,6 +539,7 @@ export class Endpoint {
     }
     this.stats.handshakesStarted++;
     this.pending.set(from, { handle: this.nextHandle++, handshake });
+    this.o.offload?.watch(from);
     this.sendFlight(from, handshake.reply, size);
   }
 
@@ -528,6 +568,7 @@ export class Endpoint {
         } catch (e) {
           if (!(e instanceof HandshakeError)) throw e;
           this.pending.delete(h.address);
+          this.settle(h.address);
           this.sendBounded(h.address, handshakeErrorDatagram(e.info, e.reason), bytes.length);
           this.handshakeFailed(h.address, e.info, e.message);
           return;
@@ -537,6 +578,7 @@ export class Endpoint {
       case PacketType.ERROR:
         if (packet.major !== 1) break;
         this.pending.delete(h.address);
+        this.settle(h.address);
         this.handshakeFailed(h.address, lookupErrorCode(packet.major, packet.minor) ?? ErrorCode.CONNECTION, `client refused: ${new TextDecoder().decode(packet.data)}`);
         return;
       default:
@@ -562,7 +604,7 @@ export class Endpoint {
       handle: p.handle,
       address: h.address,
       role: 'server',
-      connection: new Connection(now, h.protection(), this.o.connection),
+      connection: this.newConnection(now, h.address, h.keys, h.unencrypted),
       unencrypted: h.unencrypted,
       pending: h,
     };
@@ -624,7 +666,7 @@ export class Endpoint {
       handle: client.handle,
       address: client.address,
       role: 'client',
-      connection: new Connection(now, outcome.protection, this.o.connection),
+      connection: this.newConnection(now, client.address, outcome.keys, outcome.unencrypted),
       unencrypted: outcome.unencrypted,
       finished: { bytes: outcome.finished, rto, at: now + rto, until: now + this.o.handshakeTimeoutMs },
     };
@@ -639,11 +681,27 @@ export class Endpoint {
 
   private failClient(client: ClientRecord, code: ErrorCodeInfo, detail: string, notify: boolean): void {
     this.clients.delete(client.address);
+    this.settle(client.address);
     if (notify) this.outgoing.push({ to: client.address, bytes: handshakeErrorDatagram(code, detail) });
     this.handshakeFailed(client.address, code, detail, client.handle);
   }
 
   // ---- connections ----
+
+  /** The Connection for finished handshake keys: its protection and receive window come from the offload when there is one. */
+  private newConnection(now: number, address: Address, keys: SessionKeys, unencrypted: boolean): Connection {
+    const offloaded = this.o.offload?.attach(address, keys, unencrypted);
+    if (offloaded === undefined) return new Connection(now, sessionProtection(keys, unencrypted), this.o.connection);
+    return new Connection(now, offloaded.protection, this.o.connection, undefined, offloaded.received);
+  }
+
+  /** Tells the offload what `address` still is after a handshake or connection ended. */
+  private settle(address: Address): void {
+    const offload = this.o.offload;
+    if (offload === undefined || this.connections.has(address)) return;
+    if (this.clients.has(address) || this.pending.has(address)) offload.watch(address);
+    else offload.release(address);
+  }
 
   private addConnection(record: ConnectionRecord): void {
     this.connections.set(record.address, record);
@@ -720,7 +778,10 @@ export class Endpoint {
   }
 
   private dropConnection(record: ConnectionRecord): void {
-    if (this.connections.get(record.address) === record) this.connections.delete(record.address);
+    if (this.connections.get(record.address) === record) {
+      this.connections.delete(record.address);
+      this.settle(record.address);
+    }
     this.byHandle.delete(record.handle);
     this.transmitting.delete(record);
     this.retime.delete(record);

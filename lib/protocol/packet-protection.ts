@@ -10,7 +10,7 @@ import { encodeInto } from '../wire/encode.js';
 import { encodedLength, headerLength } from '../wire/layout.js';
 import type { Packet } from '../wire/packet.js';
 import { writeCounterNonce } from './handshake/nonce.js';
-import { ReplayWindow } from './replay-window.js';
+import { AckWindow } from './ack-window.js';
 
 /** A packet whose `data` is plaintext and whose protection fields are still unset. */
 export type PlainPacket = Packet;
@@ -50,28 +50,24 @@ export interface DirectionKeys {
 export class AeadProtection implements PacketProtection {
   readonly overhead = Size.COUNTER + Size.AEAD_TAG;
   private sendCounter = 0;
-  private readonly replay = new ReplayWindow(1024);
   private readonly nonce: Uint8Array;
 
+  /** `replay` is the counter window (the native engine shares it on the offload path). */
   constructor(
     private readonly aead: Aead,
     private readonly send: DirectionKeys,
     private readonly receive: DirectionKeys,
+    private readonly replay: AckWindow = new AckWindow(),
   ) {
     this.nonce = new Uint8Array(aead.nonceBytes);
   }
 
   protect(packet: PlainPacket): Uint8Array {
-    const plain = packet.data;
-    const sealed = new Uint8Array(plain.length + Size.AEAD_TAG);
-    sealed.set(plain);
     const counter = this.sendCounter++;
-    const p = { ...packet, flags: packet.flags | Flag.ENCRYPTED, counter, data: sealed } as Packet;
-    const out = new Uint8Array(encodedLength(p));
-    encodeInto(p, out);
-    const at = headerLength(p);
+    const out = encodeForSealing(packet, counter);
+    const at = out.length - packet.data.length - Size.AEAD_TAG;
     writeCounterNonce(this.send.iv, counter, this.nonce);
-    this.aead.seal(this.send.key, this.nonce, out.subarray(0, at), out, at, plain.length, out, at);
+    this.aead.seal(this.send.key, this.nonce, out.subarray(0, at), out, at, packet.data.length, out, at);
     return out;
   }
 
@@ -88,4 +84,18 @@ export class AeadProtection implements PacketProtection {
     this.replay.commit(counter);
     return { ok: true, packet: { ...packet, data: plain } };
   }
+}
+
+/**
+ * The packet with ENCRYPTED set, `counter` in its field, the plaintext as data and 16 zero bytes
+ * of tag space after it: sealing in place turns it into the datagram.
+ */
+export function encodeForSealing(packet: PlainPacket, counter: number): Uint8Array {
+  const plain = packet.data;
+  const sealed = new Uint8Array(plain.length + Size.AEAD_TAG);
+  sealed.set(plain);
+  const p = { ...packet, flags: packet.flags | Flag.ENCRYPTED, counter, data: sealed } as Packet;
+  const out = new Uint8Array(encodedLength(p));
+  encodeInto(p, out);
+  return out;
 }

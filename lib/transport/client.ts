@@ -7,14 +7,15 @@
 import { randomFillSync } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { isIPv6 } from 'node:net';
-import { Endpoint, type ConnectionHandle, type EndpointEvent, type EndpointOptions } from '../protocol/endpoint.js';
+import { type Endpoint, type ConnectionHandle, type EndpointEvent, type EndpointOptions } from '../protocol/endpoint.js';
 import type { ConnectionStats } from '../protocol/connection.js';
 import { parseCertificate, type ValidateOnline } from '../protocol/handshake/index.js';
 import type { ErrorCodeInfo } from '../wire/errors.js';
 import { ErrorCode, formatErrorCode } from '../wire/errors.js';
 import { deliveryName, kindFor, type SendOptions } from './send-options.js';
 import type { DisconnectInfo, MessageInfo } from './server.js';
-import { formatPeer, UdpDriver } from './udp-driver.js';
+import { formatPeer, type EndpointDriver } from './udp-driver.js';
+import { openEndpoint, type IoBackend } from './io-backend.js';
 import { transportNow } from './clock.js';
 
 export interface ClientOptions extends Omit<EndpointOptions, 'random' | 'listen' | 'validateCertificatesOnline'> {
@@ -25,6 +26,8 @@ export interface ClientOptions extends Omit<EndpointOptions, 'random' | 'listen'
    * `handshakeTimeoutMs`: 1.2. Default none (offline verification only).
    */
   readonly validateOnline?: ValidateOnline;
+  /** I/O path: the native batched engine (Linux default) or node:dgram. Default: PAPERCLIP_IO, else native where available. */
+  readonly io?: IoBackend;
 }
 
 export class HandshakeFailedError extends Error {
@@ -48,7 +51,7 @@ export class Client extends EventEmitter<ClientEvents> {
   private resolveConnected!: () => void;
   private rejectConnected!: (err: Error) => void;
   private handle: ConnectionHandle | undefined;
-  private driver: UdpDriver<EndpointEvent> | undefined;
+  private driver: EndpointDriver | undefined;
   private state: 'connecting' | 'connected' | 'closed' = 'connecting';
   private closedPromise: Promise<void> | undefined;
   private resolveClosed: (() => void) | undefined;
@@ -67,7 +70,7 @@ export class Client extends EventEmitter<ClientEvents> {
   }
 
   /** @internal */
-  start(driver: UdpDriver<EndpointEvent>, address: string): void {
+  start(driver: EndpointDriver, address: string): void {
     this.driver = driver;
     this.handle = this.endpoint.connect(transportNow(), address);
     driver.service();
@@ -166,11 +169,17 @@ export class Client extends EventEmitter<ClientEvents> {
 
 /** Starts connecting to host:port; await `client.connected` before sending. */
 export async function connect(host: string, port: number, options: ClientOptions = {}): Promise<Client> {
-  const { validateOnline, ...endpointOptions } = options;
-  const endpoint = new Endpoint({ ...endpointOptions, validateCertificatesOnline: validateOnline !== undefined, random: (out) => randomFillSync(out) });
-  const client = new Client(endpoint, validateOnline);
+  const { validateOnline, io, ...endpointOptions } = options;
+  let client: Client | undefined;
   // any local address: the kernel picks the source that routes to the server
-  const driver = await UdpDriver.bind(endpoint, (e) => client.dispatch(e), isIPv6(host) ? '::' : '0.0.0.0');
-  client.start(driver, formatPeer(host, port));
+  const opened = await openEndpoint<EndpointEvent>(
+    { maxConnections: 1, ...endpointOptions, validateCertificatesOnline: validateOnline !== undefined, random: (out) => randomFillSync(out) },
+    (e) => client?.dispatch(e),
+    isIPv6(host) ? '::' : '0.0.0.0',
+    0,
+    io,
+  );
+  client = new Client(opened.endpoint, validateOnline);
+  client.start(opened.driver, formatPeer(host, port));
   return client;
 }

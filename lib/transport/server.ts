@@ -5,13 +5,14 @@
  */
 import { randomFillSync } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { Endpoint, type ConnectionHandle, type EndpointEvent, type EndpointOptions } from '../protocol/endpoint.js';
+import { type Endpoint, type ConnectionHandle, type EndpointEvent, type EndpointOptions } from '../protocol/endpoint.js';
 import type { ConnectionStats } from '../protocol/connection.js';
 import type { Certificate } from '../protocol/handshake/index.js';
 import type { DisconnectReason } from '../protocol/connection-events.js';
 import type { ErrorCodeInfo } from '../wire/errors.js';
 import { deliveryName, kindFor, type DeliveryName, type SendOptions } from './send-options.js';
-import { UdpDriver } from './udp-driver.js';
+import type { EndpointDriver } from './udp-driver.js';
+import { openEndpoint, type IoBackend } from './io-backend.js';
 import { transportNow } from './clock.js';
 
 export interface ServerOptions extends Omit<EndpointOptions, 'random' | 'listen'> {
@@ -19,6 +20,8 @@ export interface ServerOptions extends Omit<EndpointOptions, 'random' | 'listen'
   readonly host?: string;
   /** Default 0 (any free port; read server.address). */
   readonly port?: number;
+  /** I/O path: the native batched engine (Linux default) or node:dgram. Default: PAPERCLIP_IO, else native where available. */
+  readonly io?: IoBackend;
 }
 
 export interface DisconnectInfo {
@@ -65,7 +68,7 @@ export interface ServerEvents {
 
 export class Server extends EventEmitter<ServerEvents> {
   readonly peers = new Map<ConnectionHandle, Peer>();
-  private driver: UdpDriver<EndpointEvent> | undefined;
+  private driver: EndpointDriver | undefined;
   private closing: Promise<void> | undefined;
 
   constructor(readonly endpoint: Endpoint) {
@@ -73,7 +76,7 @@ export class Server extends EventEmitter<ServerEvents> {
   }
 
   /** @internal */
-  attach(driver: UdpDriver<EndpointEvent>): void {
+  attach(driver: EndpointDriver): void {
     this.driver = driver;
   }
 
@@ -138,9 +141,16 @@ export class Server extends EventEmitter<ServerEvents> {
 }
 
 export async function createServer(options: ServerOptions = {}): Promise<Server> {
-  const { host = '127.0.0.1', port = 0, ...endpointOptions } = options;
-  const endpoint = new Endpoint({ ...endpointOptions, listen: true, random: (out) => randomFillSync(out) });
-  const server = new Server(endpoint);
-  server.attach(await UdpDriver.bind(endpoint, (e) => server.dispatch(e), host, port));
+  const { host = '127.0.0.1', port = 0, io, ...endpointOptions } = options;
+  let server: Server | undefined;
+  const opened = await openEndpoint<EndpointEvent>(
+    { ...endpointOptions, listen: true, random: (out) => randomFillSync(out) },
+    (e) => server?.dispatch(e),
+    host,
+    port,
+    io,
+  );
+  server = new Server(opened.endpoint);
+  server.attach(opened.driver);
   return server;
 }

@@ -7,6 +7,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import { transportNow } from './clock.js';
+import { EndpointTimer, Reentry } from './endpoint-timer.js';
 
 /** What the driver needs from a protocol endpoint (lib/protocol's Endpoint implements it). */
 export interface SansIoEndpoint<E> {
@@ -28,16 +29,24 @@ export function parsePeer(address: string): { host: string; port: number } {
   return { host: m[1] as string, port: Number(m[2]) };
 }
 
+/** What Server and Client need from the I/O driver running their endpoint (dgram or native). */
+export interface EndpointDriver {
+  readonly address: { host: string; port: number };
+  /** Drains transmits and events and re-arms the timer; call after acting on the endpoint. */
+  service(): void;
+  close(): Promise<void>;
+}
+
 export interface UdpDriverStats {
   datagramsIn: number;
   datagramsOut: number;
   sendErrors: number;
 }
 
-export class UdpDriver<E> {
+export class UdpDriver<E> implements EndpointDriver {
   readonly stats: UdpDriverStats = { datagramsIn: 0, datagramsOut: 0, sendErrors: 0 };
-  private timer: NodeJS.Timeout | undefined;
-  private timerAt = Number.POSITIVE_INFINITY;
+  private readonly timer: EndpointTimer;
+  private readonly reentry = new Reentry();
   private closed = false;
 
   private constructor(
@@ -45,6 +54,7 @@ export class UdpDriver<E> {
     private readonly endpoint: SansIoEndpoint<E>,
     private readonly onEvent: (event: E) => void,
   ) {
+    this.timer = new EndpointTimer(endpoint, () => this.service());
     socket.on('message', (msg, rinfo) => {
       this.stats.datagramsIn++;
       this.endpoint.handleDatagram(transportNow(), formatPeer(rinfo.address, rinfo.port), msg);
@@ -76,6 +86,10 @@ export class UdpDriver<E> {
 
   /** Drains transmits and events and re-arms the timer; call after acting on the endpoint. */
   service(): void {
+    this.reentry.run(() => this.serviceOnce());
+  }
+
+  private serviceOnce(): void {
     if (this.closed) return;
     const now = transportNow();
     for (let t = this.endpoint.pollTransmit(now); t !== undefined; t = this.endpoint.pollTransmit(now)) {
@@ -86,32 +100,13 @@ export class UdpDriver<E> {
       });
     }
     for (let e = this.endpoint.pollEvent(); e !== undefined; e = this.endpoint.pollEvent()) this.onEvent(e);
-    this.arm();
+    this.timer.arm();
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer.cancel();
     await new Promise<void>((resolve) => this.socket.close(() => resolve()));
-  }
-
-  private arm(): void {
-    const at = this.endpoint.pollTimeout();
-    if (at === undefined) {
-      if (this.timer !== undefined) clearTimeout(this.timer);
-      this.timer = undefined;
-      this.timerAt = Number.POSITIVE_INFINITY;
-      return;
-    }
-    if (this.timer !== undefined && at === this.timerAt) return;
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timerAt = at;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.timerAt = Number.POSITIVE_INFINITY;
-      this.endpoint.handleTimeout(transportNow());
-      this.service();
-    }, Math.max(0, Math.ceil(at - transportNow())));
   }
 }

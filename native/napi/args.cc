@@ -100,6 +100,14 @@ Array<uint32_t> mutableUint32Arg(const Napi::CallbackInfo& info, size_t i, const
   return typedArray<uint32_t>(info.Env(), info[i], napi_uint32_array, "Uint32Array", name);
 }
 
+Array<int32_t> mutableInt32Arg(const Napi::CallbackInfo& info, size_t i, const char* name) {
+  return typedArray<int32_t>(info.Env(), info[i], napi_int32_array, "Int32Array", name);
+}
+
+Array<uint32_t> uint32FieldMutable(const Napi::Object& object, const char* field) {
+  return typedArray<uint32_t>(object.Env(), object.Get(field), napi_uint32_array, "Uint32Array", field);
+}
+
 Array<int32_t> int32Field(const Napi::Object& object, const char* field) {
   return typedArray<int32_t>(object.Env(), object.Get(field), napi_int32_array, "Int32Array",
                              field);

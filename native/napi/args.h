@@ -31,6 +31,8 @@ Napi::Object objectArg(const Napi::CallbackInfo& info, size_t i, const char* nam
 MutableBytes bytesField(const Napi::Object& object, const char* field);
 Array<const uint32_t> uint32Field(const Napi::Object& object, const char* field);
 Array<uint32_t> mutableUint32Arg(const Napi::CallbackInfo& info, size_t i, const char* name);
+Array<int32_t> mutableInt32Arg(const Napi::CallbackInfo& info, size_t i, const char* name);
+Array<uint32_t> uint32FieldMutable(const Napi::Object& object, const char* field);
 Array<int32_t> int32Field(const Napi::Object& object, const char* field);
 // object.count: an integer in [0, 2^32).
 size_t countField(const Napi::Object& object);

@@ -23,4 +23,9 @@ Napi::Value AesGcmOpen(const Napi::CallbackInfo& info);
 Napi::Value AesGcmSealBatch(const Napi::CallbackInfo& info);
 Napi::Value AesGcmOpenBatch(const Napi::CallbackInfo& info);
 
+Napi::Value AckWindowCheck(const Napi::CallbackInfo& info);
+Napi::Value AckWindowCommit(const Napi::CallbackInfo& info);
+Napi::Value AckWindowRecord(const Napi::CallbackInfo& info);
+// The UdpEngine class (napi/udp_engine_binding.cc); Linux only.
+Napi::Function DefineUdpEngine(Napi::Env env);
 }  // namespace paperclip::napi

@@ -21,6 +21,12 @@ export interface NativeAddon
   readonly aesGcmOpen: Aead['open'];
   readonly aesGcmSealBatch: Aead['sealBatch'];
   readonly aesGcmOpenBatch: Aead['openBatch'];
+  /** native/ack_window.cc over a 36-word Uint32Array (the twin test drives these). */
+  readonly ackWindowCheck: (words: Uint32Array, value: number) => boolean;
+  readonly ackWindowCommit: (words: Uint32Array, value: number) => void;
+  readonly ackWindowRecord: (words: Uint32Array, sequence: number) => boolean;
+  /** The batched UDP engine (Linux builds only; lib/transport/native-engine.ts types it). */
+  readonly UdpEngine?: unknown;
 }
 
 const REQUIRED: readonly (keyof NativeAddon)[] = [
@@ -38,6 +44,9 @@ const REQUIRED: readonly (keyof NativeAddon)[] = [
   'aesGcmOpen',
   'aesGcmSealBatch',
   'aesGcmOpenBatch',
+  'ackWindowCheck',
+  'ackWindowCommit',
+  'ackWindowRecord',
 ];
 
 /** Throws if a stale or foreign binary lacks an entry point, so the loader falls back to JS. */

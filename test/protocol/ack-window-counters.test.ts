@@ -1,14 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ReplayWindow } from '../../lib/protocol/replay-window.js';
+import { AckWindow } from '../../lib/protocol/ack-window.js';
 
-describe('ReplayWindow', () => {
-  it('rejects a size below 32', () => {
-    expect(() => new ReplayWindow(8)).toThrow(RangeError);
+describe('AckWindow over packet counters', () => {
+  it('refuses state of the wrong size', () => {
+    expect(() => new AckWindow(new Uint32Array(8))).toThrow(RangeError);
   });
 
   it('accepts each counter once and refuses replays', () => {
-    const w = new ReplayWindow();
+    const w = new AckWindow();
     for (const c of [0, 1, 5, 3, 2]) {
       expect(w.check(c)).toBe(true);
       w.commit(c);
@@ -19,14 +19,14 @@ describe('ReplayWindow', () => {
   });
 
   it('refuses counters older than the window and accepts the oldest inside it', () => {
-    const w = new ReplayWindow(1024);
+    const w = new AckWindow();
     w.commit(5000);
     expect(w.check(5000 - 1024)).toBe(false);
     expect(w.check(5000 - 1023)).toBe(true);
   });
 
   it('forgets nothing inside the window after a large jump', () => {
-    const w = new ReplayWindow(1024);
+    const w = new AckWindow();
     w.commit(10);
     w.commit(10 + 5000);
     expect(w.check(10)).toBe(false); // too old now
@@ -38,7 +38,7 @@ describe('ReplayWindow', () => {
   it('matches a set-based model on random arrival orders', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: 3000 }), { maxLength: 400 }), (arrivals) => {
-        const w = new ReplayWindow(1024);
+        const w = new AckWindow();
         const seen = new Set<number>();
         let top = -1;
         for (const c of arrivals) {

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ReceivedSequences } from '../../lib/protocol/received-sequences.js';
+import { AckWindow } from '../../lib/protocol/ack-window.js';
 
-describe('ReceivedSequences', () => {
+describe('AckWindow over sequence ids', () => {
   it('drops duplicates and datagrams older than the window', () => {
-    const r = new ReceivedSequences();
+    const r = new AckWindow();
     expect(r.record(5)).toBe(true);
     expect(r.record(5)).toBe(false);
     for (let s = 6; s < 2000; s++) r.record(s);
@@ -12,7 +12,7 @@ describe('ReceivedSequences', () => {
   });
 
   it('acks the newest and flags the 32 before it', () => {
-    const r = new ReceivedSequences();
+    const r = new AckWindow();
     for (const s of [10, 11, 13, 14]) r.record(s);
     expect(r.ackId).toBe(14);
     // 13 received (bit 0), 12 missing (bit 1), 11 (bit 2), 10 (bit 3)
@@ -22,7 +22,7 @@ describe('ReceivedSequences', () => {
   });
 
   it('unwraps across 65535 -> 0 for three full wraps', () => {
-    const r = new ReceivedSequences();
+    const r = new AckWindow();
     for (let i = 0; i < 3 * 65_536 + 100; i++) expect(r.record(i & 0xffff)).toBe(true);
     expect(r.ackId).toBe((3 * 65_536 + 99) & 0xffff);
     expect(r.ackBits).toBe(0xffffffff);
@@ -32,7 +32,7 @@ describe('ReceivedSequences', () => {
   it('matches a model: ack bits are exactly the received set behind the newest', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: 200 }), { minLength: 1, maxLength: 300 }), fc.integer({ min: 0, max: 0xffff }), (offsets, base) => {
-        const r = new ReceivedSequences();
+        const r = new AckWindow();
         const seen = new Set<number>();
         let top = -1;
         for (const o of offsets) {

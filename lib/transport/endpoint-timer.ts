@@ -1,0 +1,65 @@
+/**
+ * The one timer a driver keeps for its endpoint: armed at the endpoint's pollTimeout(), moved
+ * only when that time changes, and on expiry handleTimeout(now) followed by the driver's service.
+ */
+import type { SansIoEndpoint } from './udp-driver.js';
+import { transportNow } from './clock.js';
+
+export class EndpointTimer {
+  private timer: NodeJS.Timeout | undefined;
+  private timerAt = Number.POSITIVE_INFINITY;
+
+  constructor(
+    private readonly endpoint: Pick<SansIoEndpoint<unknown>, 'pollTimeout' | 'handleTimeout'>,
+    private readonly afterTimeout: () => void,
+  ) {}
+
+  arm(): void {
+    const at = this.endpoint.pollTimeout();
+    if (at === undefined) {
+      this.cancel();
+      return;
+    }
+    if (this.timer !== undefined && at === this.timerAt) return;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timerAt = at;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.timerAt = Number.POSITIVE_INFINITY;
+      this.endpoint.handleTimeout(transportNow());
+      this.afterTimeout();
+    }, Math.max(0, Math.ceil(at - transportNow())));
+  }
+
+  cancel(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.timerAt = Number.POSITIVE_INFINITY;
+  }
+}
+
+/**
+ * Keeps a driver's service pass from recursing: an event handler that sends calls service()
+ * again from inside the pass; that call only asks for one more pass after the current one, so
+ * a batch of a thousand messages answered one by one costs passes, not stack frames.
+ */
+export class Reentry {
+  private running = false;
+  private again = false;
+
+  run(pass: () => void): void {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = true;
+    try {
+      do {
+        this.again = false;
+        pass();
+      } while (this.again);
+    } finally {
+      this.running = false;
+    }
+  }
+}

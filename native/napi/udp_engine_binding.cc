@@ -1,0 +1,202 @@
+// UdpEngine for JS (lib/transport/native-engine.ts): the engine's socket is watched by a libuv
+// poll handle on Node's own loop (docs/NATIVE.md explains why not a thread). A readable socket
+// costs one JS call, onBatch(entries), for everything read in that wake-up; the entries are in
+// the shared `out`/`meta` buffers given at construction and are only valid during the call.
+#include <uv.h>
+
+#include <algorithm>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include "../udp_engine.h"
+#include "args.h"
+#include "bindings.h"
+
+namespace paperclip::napi {
+namespace {
+
+constexpr uint32_t kDefaultRounds = 4;
+
+class UdpEngineWrap : public Napi::ObjectWrap<UdpEngineWrap> {
+ public:
+  static Napi::Function Define(Napi::Env env) {
+    return DefineClass(env, "UdpEngine",
+                       {
+                           InstanceMethod<&UdpEngineWrap::Port>("port"),
+                           InstanceMethod<&UdpEngineWrap::Attach>("attach"),
+                           InstanceMethod<&UdpEngineWrap::Detach>("detach"),
+                           InstanceMethod<&UdpEngineWrap::Send>("send"),
+                           InstanceMethod<&UdpEngineWrap::Stats>("stats"),
+                           InstanceMethod<&UdpEngineWrap::Close>("close"),
+                       });
+  }
+
+  // new UdpEngine({ host, port, listen, state: Uint32Array, out: Uint8Array, meta: Int32Array, onBatch, rounds? })
+  explicit UdpEngineWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<UdpEngineWrap>(info) {
+    Napi::Env env = info.Env();
+    Napi::Object o = objectArg(info, 0, "options");
+    const std::string host = o.Get("host").ToString().Utf8Value();
+    const uint32_t port = o.Get("port").ToNumber().Uint32Value();
+    if (port > 0xffff) throwRange(env, "port must be 0..65535");
+    const bool listen = o.Get("listen").ToBoolean().Value();
+    Array<uint32_t> state = uint32FieldMutable(o, "state");
+    MutableBytes out = bytesField(o, "out");
+    Array<int32_t> meta = int32Field(o, "meta");
+    if (state.size % kSlotWords != 0) throwRange(env, "state must hold whole slots");
+    if (meta.size < kMetaInts * kMaxBatch || out.size < kMaxBatch * 65536) throwRange(env, "out/meta too small for one batch");
+    Napi::Value onBatch = o.Get("onBatch");
+    if (!onBatch.IsFunction()) throw Napi::TypeError::New(env, "onBatch must be a function");
+    const Napi::Value rounds = o.Get("rounds");
+    rounds_ = rounds.IsNumber() ? std::max(1u, rounds.As<Napi::Number>().Uint32Value()) : kDefaultRounds;
+    try {
+      engine_ = std::make_unique<UdpEngine>(host, static_cast<uint16_t>(port), listen, state);
+    } catch (const std::runtime_error& e) {
+      throw Napi::Error::New(env, std::string("paperclip native: ") + e.what());
+    }
+    target_ = ReceiveTarget{out, meta};
+    buffers_ = Napi::Persistent(o);  // keeps state/out/meta alive with the engine
+    onBatch_ = Napi::Persistent(onBatch.As<Napi::Function>());
+    context_ = std::make_unique<Napi::AsyncContext>(env, "paperclip:udp-engine");
+    uv_loop_t* loop = nullptr;
+    if (napi_get_uv_event_loop(env, &loop) != napi_ok || uv_poll_init(loop, &poll_, engine_->fd()) != 0) {
+      throw Napi::Error::New(env, "paperclip native: cannot watch the socket");
+    }
+    poll_.data = this;
+    polling_ = true;
+    Ref();  // alive while the poll handle is: released in the close callback
+    watch();
+  }
+
+ private:
+  void watch() {
+    const int events = UV_READABLE | (engine_->hasPending() ? UV_WRITABLE : 0);
+    if (events != events_) {
+      uv_poll_start(&poll_, events, &UdpEngineWrap::OnPoll);
+      events_ = events;
+    }
+  }
+
+  static void OnPoll(uv_poll_t* handle, int status, int events) {
+    auto* self = static_cast<UdpEngineWrap*>(handle->data);
+    if (!self->polling_) return;
+    if (status < 0) events = UV_READABLE;  // an error (e.g. ICMP): let recvmmsg report and clear it
+    if (events & UV_WRITABLE) self->engine_->flushPending();
+    if (events & UV_READABLE) self->receive();
+    if (self->polling_) self->watch();
+  }
+
+  void receive() {
+    const size_t entries = engine_->receive(target_, rounds_);
+    if (entries == 0) return;
+    Napi::Env env = Env();
+    Napi::HandleScope scope(env);
+    try {
+      onBatch_.MakeCallback(Value(), {Napi::Number::New(env, static_cast<double>(entries))}, *context_);
+    } catch (const Napi::Error& e) {
+      // as an exception in a node:dgram 'message' listener: the process's uncaughtException
+      napi_fatal_exception(env, e.Value());
+    }
+  }
+
+  Napi::Value Port(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), engine_ ? engine_->localPort() : 0); }
+
+  // attach(slot, host, port, mode 1 raw | 2 sealed, [algorithm 0 xchacha | 1 aes-gcm, sendKey, sendIv, receiveKey, receiveIv])
+  Napi::Value Attach(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (!polling_) throw Napi::Error::New(env, "paperclip native: engine is closed");
+    const uint32_t slot = uint32Arg(info, 0, 0xffffffffu, "slot");
+    const std::string host = info[1].ToString().Utf8Value();
+    const uint32_t port = uint32Arg(info, 2, 0xffff, "port");
+    const uint32_t mode = uint32Arg(info, 3, 2, "mode");
+    if (mode == 0) throwRange(env, "mode must be 1 (raw) or 2 (sealed)");
+    SlotKeys keys;
+    if (mode == 2) {
+      keys.algorithm = uint32Arg(info, 4, 1, "algorithm") == 0 ? AeadAlgorithm::kXChaCha20Poly1305 : AeadAlgorithm::kAes256Gcm;
+      const Bytes sendKey = exactBytesArg(info, 5, 32, "sendKey"), sendIv = exactBytesArg(info, 6, 16, "sendIv");
+      const Bytes receiveKey = exactBytesArg(info, 7, 32, "receiveKey"), receiveIv = exactBytesArg(info, 8, 16, "receiveIv");
+      std::copy(sendKey.data, sendKey.data + 32, keys.sendKey);
+      std::copy(sendIv.data, sendIv.data + 16, keys.sendIv);
+      std::copy(receiveKey.data, receiveKey.data + 32, keys.receiveKey);
+      std::copy(receiveIv.data, receiveIv.data + 16, keys.receiveIv);
+    }
+    const std::string error = engine_->attach(slot, host, static_cast<uint16_t>(port), static_cast<SlotMode>(mode), mode == 2 ? &keys : nullptr);
+    if (!error.empty()) throwRange(env, error);
+    return env.Undefined();
+  }
+
+  Napi::Value Detach(const Napi::CallbackInfo& info) {
+    if (engine_) engine_->detach(uint32Arg(info, 0, 0xffffffffu, "slot"));
+    return info.Env().Undefined();
+  }
+
+  // send(bytes: Uint8Array, meta: Int32Array, count): datagrams handed to the kernel
+  Napi::Value Send(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (!polling_) return Napi::Number::New(env, 0);
+    MutableBytes bytes = bytesArg(info, 0, "bytes");
+    Array<int32_t> meta = mutableInt32Arg(info, 1, "meta");
+    const uint32_t count = uint32Arg(info, 2, 0xffffffffu, "count");
+    if (static_cast<uint64_t>(count) * kSendInts > meta.size) throwRange(env, "meta holds fewer entries than count");
+    const size_t sent = engine_->send(bytes, Array<const int32_t>{meta.data, meta.size}, count);
+    watch();
+    return Napi::Number::New(env, static_cast<double>(sent));
+  }
+
+  Napi::Value Stats(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    Napi::Object o = Napi::Object::New(env);
+    const EngineStats& s = engine_->stats();
+    const auto set = [&](const char* name, uint64_t v) { o.Set(name, Napi::Number::New(env, static_cast<double>(v))); };
+    set("datagramsIn", s.datagramsIn);
+    set("datagramsOut", s.datagramsOut);
+    set("batches", s.batches);
+    set("syscallsIn", s.syscallsIn);
+    set("syscallsOut", s.syscallsOut);
+    set("opened", s.opened);
+    set("raw", s.raw);
+    set("malformed", s.malformed);
+    set("unknownSource", s.unknownSource);
+    set("replayed", s.replayed);
+    set("forged", s.forged);
+    set("duplicates", s.duplicates);
+    set("truncated", s.truncated);
+    set("sendErrors", s.sendErrors);
+    set("sendQueued", s.sendQueued);
+    set("sendDropped", s.sendDropped);
+    o.Set("gso", Napi::Boolean::New(env, engine_->gsoAvailable()));
+    o.Set("gro", Napi::Boolean::New(env, engine_->groAvailable()));
+    return o;
+  }
+
+  Napi::Value Close(const Napi::CallbackInfo& info) {
+    if (polling_) {
+      polling_ = false;
+      uv_poll_stop(&poll_);
+      uv_close(reinterpret_cast<uv_handle_t*>(&poll_), &UdpEngineWrap::OnClosed);
+    }
+    return info.Env().Undefined();
+  }
+
+  static void OnClosed(uv_handle_t* handle) {
+    auto* self = static_cast<UdpEngineWrap*>(handle->data);
+    self->engine_->close();  // the fd outlives the poll handle watching it
+    self->Unref();
+  }
+
+  std::unique_ptr<UdpEngine> engine_;
+  ReceiveTarget target_;
+  uint32_t rounds_ = kDefaultRounds;
+  Napi::ObjectReference buffers_;
+  Napi::FunctionReference onBatch_;
+  std::unique_ptr<Napi::AsyncContext> context_;
+  uv_poll_t poll_{};
+  bool polling_ = false;
+  int events_ = 0;
+};
+
+}  // namespace
+
+Napi::Function DefineUdpEngine(Napi::Env env) { return UdpEngineWrap::Define(env); }
+
+}  // namespace paperclip::napi
