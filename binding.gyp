@@ -17,6 +17,8 @@
         "native/aesgcm.cc",
         "native/aead.cc",
         "native/ack_window.cc",
+        "native/x25519.cc",
+        "native/napi/x25519_binding.cc",
         "native/napi/ack_window_binding.cc",
         "native/napi/args.cc",
         "native/napi/crc32_binding.cc",

@@ -14,6 +14,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'native',
+          include: ['test/**/*.test.ts'],
           // Forcing native makes the suite fail loudly if the addon did not build.
           env: { PAPERCLIP_BACKEND: 'native' },
         },
@@ -33,6 +34,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'js-fallback',
+          include: ['test/**/*.test.ts'],
           env: { PAPERCLIP_ADDON_DIR: noAddonDir, PAPERCLIP_BACKEND: '' },
           // The services hold no primitive of their own: their suites run once, on the native
           // project (the transport under them is proven on both backends by test/transport).
@@ -40,7 +42,6 @@ export default defineConfig({
         },
       },
     ],
-    include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
   },
 });

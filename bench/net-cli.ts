@@ -9,7 +9,7 @@
  *   --window <n>         messages outstanding per client (default 8)
  *   --rate <n>           total messages/s, paced; 0 = closed loop (default 0)
  *   --loss-timeout-ms <n> an unreliable message unanswered this long is lost (default 200)
- *   --impls <a,b>        a subset of the implementations (c-raw, node-dgram, enet)
+ *   --impls <a,b>        a subset of the implementations (c-raw, node-dgram, enet, paperclip-dgram, paperclip-native)
  *   --sizes <a,b>        message sizes in bytes (default 64,1200)
  *   --modes <a,b>        reliable, unreliable (default both)
  * Exits 1 when a case failed (or, with CI=true, when ENet is missing).

@@ -19,6 +19,8 @@ export { createServer, Server, Peer } from './transport/server.js';
 export type { ServerOptions, ServerEvents, DisconnectInfo, MessageInfo } from './transport/server.js';
 export { connect, Client, HandshakeFailedError } from './transport/client.js';
 export type { ClientOptions, ClientEvents } from './transport/client.js';
+export { resolveIoBackend } from './transport/io-backend.js';
+export type { IoBackend } from './transport/io-backend.js';
 export type { SendOptions, DeliveryName } from './transport/send-options.js';
 export { LossyUdpProxy } from './transport/lossy-proxy.js';
 export type { LossyProxyOptions } from './transport/lossy-proxy.js';

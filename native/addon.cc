@@ -22,6 +22,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("aesGcmOpen", Napi::Function::New(env, AesGcmOpen, "aesGcmOpen"));
   exports.Set("aesGcmSealBatch", Napi::Function::New(env, AesGcmSealBatch, "aesGcmSealBatch"));
   exports.Set("aesGcmOpenBatch", Napi::Function::New(env, AesGcmOpenBatch, "aesGcmOpenBatch"));
+  exports.Set("x25519PublicKey", Napi::Function::New(env, X25519PublicKey, "x25519PublicKey"));
+  exports.Set("x25519SharedSecret", Napi::Function::New(env, X25519SharedSecret, "x25519SharedSecret"));
   exports.Set("ackWindowCheck", Napi::Function::New(env, AckWindowCheck, "ackWindowCheck"));
   exports.Set("ackWindowCommit", Napi::Function::New(env, AckWindowCommit, "ackWindowCommit"));
   exports.Set("ackWindowRecord", Napi::Function::New(env, AckWindowRecord, "ackWindowRecord"));

@@ -172,19 +172,26 @@ size_t UdpEngine::receive(ReceiveTarget t, uint32_t maxRounds) {
   size_t outAt = 0;
   const size_t metaCapacity = t.meta.size / kMetaInts;
   uint8_t* buffers = receiveBuffers_.get();
+  // Turns carried datagrams into entries while they fit; false when the target is full.
+  const auto drain = [&]() {
+    for (; carryNext_ < carryCount_; ++carryNext_) {
+      const size_t length = carryLengths_[carryNext_];
+      if (entries == metaCapacity || length > t.out.size - outAt) return false;
+      handleDatagram(buffers + carryNext_ * kReceiveBuffer, length, carrySources_[carryNext_], t, entries, outAt);
+    }
+    return true;
+  };
+  bool room = drain();
   mmsghdr messages[kMaxBatch];
   iovec iov[kMaxBatch];
-  sockaddr_storage sources[kMaxBatch];
-  for (uint32_t round = 0; round < maxRounds && fd_ >= 0; ++round) {
-    // each datagram writes at most one entry of at most its own length
-    const size_t byOut = (t.out.size - outAt) / kReceiveBuffer;
-    const size_t n = std::min<size_t>({kMaxBatch, metaCapacity - entries, byOut});
+  for (uint32_t round = 0; room && round < maxRounds && fd_ >= 0; ++round) {
+    const size_t n = std::min<size_t>(kMaxBatch, metaCapacity - entries);
     if (n == 0) break;
     for (size_t i = 0; i < n; ++i) {
       iov[i] = iovec{buffers + i * kReceiveBuffer, kReceiveBuffer};
       messages[i].msg_hdr = msghdr{};
-      messages[i].msg_hdr.msg_name = &sources[i];
-      messages[i].msg_hdr.msg_namelen = sizeof sources[i];
+      messages[i].msg_hdr.msg_name = &carrySources_[i];
+      messages[i].msg_hdr.msg_namelen = sizeof carrySources_[i];
       messages[i].msg_hdr.msg_iov = &iov[i];
       messages[i].msg_hdr.msg_iovlen = 1;
       messages[i].msg_len = 0;
@@ -192,14 +199,17 @@ size_t UdpEngine::receive(ReceiveTarget t, uint32_t maxRounds) {
     const int got = recvmmsg(fd_, messages, static_cast<unsigned>(n), MSG_DONTWAIT, nullptr);
     stats_.syscallsIn++;
     if (got <= 0) break;
+    carryNext_ = 0;
+    carryCount_ = 0;
     for (int i = 0; i < got; ++i) {
       stats_.datagramsIn++;
-      if (messages[i].msg_hdr.msg_flags & MSG_TRUNC) {
-        stats_.truncated++;
-        continue;
-      }
-      handleDatagram(buffers + i * kReceiveBuffer, messages[i].msg_len, sources[i], t, entries, outAt);
+      // a truncated datagram (cannot happen below 64 KiB, but never parse a partial one) is dropped
+      const bool truncated = (messages[i].msg_hdr.msg_flags & MSG_TRUNC) != 0;
+      if (truncated) stats_.truncated++;
+      carryLengths_[carryCount_] = truncated ? 0 : messages[i].msg_len;
+      carryCount_++;
     }
+    room = drain();
     if (static_cast<size_t>(got) < n) break;
   }
   if (entries > 0) stats_.batches++;
@@ -228,6 +238,7 @@ void UdpEngine::handleDatagram(const uint8_t* bytes, size_t length, const sockad
     entries++;
     stats_.raw++;
   };
+  if (length == 0) return;  // a truncated datagram, already counted
   if (length < 4) {
     stats_.malformed++;
     return;

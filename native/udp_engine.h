@@ -92,9 +92,11 @@ class UdpEngine {
   std::string attach(uint32_t slot, const std::string& host, uint16_t port, SlotMode mode, const SlotKeys* keys);
   void detach(uint32_t slot);
 
-  // Reads up to `maxRounds` recvmmsg batches (stops early at EAGAIN or when `target` is nearly
-  // full) and returns the number of entries written.
+  // Processes datagrams left over from the last call, then reads up to `maxRounds` recvmmsg
+  // batches (stops at EAGAIN). Datagrams whose entry does not fit `target` stay in the receive
+  // buffers for the next call (hasCarry()). Returns the number of entries written.
   size_t receive(ReceiveTarget target, uint32_t maxRounds);
+  bool hasCarry() const { return carryNext_ < carryCount_; }
 
   // Seals the marked entries of `bytes`/`meta` and sends them. Datagrams the kernel would not
   // take now are queued (bounded) for flushPending(). Returns the number handed to the kernel.
@@ -120,7 +122,7 @@ class UdpEngine {
   };
 
   uint32_t* words(uint32_t slot) { return state_.data + static_cast<size_t>(slot) * kSlotWords; }
-  // Writes at most one entry for the datagram (the caller guarantees room for it).
+  // Writes at most one entry of at most `length` bytes (the caller guarantees room for it).
   void handleDatagram(const uint8_t* bytes, size_t length, const sockaddr_storage& from, ReceiveTarget& t, size_t& entries, size_t& outAt);
   bool seal(uint32_t slot, uint8_t* bytes, size_t length);
   void queue(const uint8_t* bytes, size_t length, const sockaddr_storage& to, socklen_t toLength);
@@ -139,6 +141,10 @@ class UdpEngine {
   // malloc'd, not value-initialised: the pages of 64 × 64 KiB stay untouched until used.
   std::unique_ptr<uint8_t, FreeDeleter> receiveBuffers_;
   std::deque<Queued> pending_;
+  // Received but not yet turned into entries (the target was full): [carryNext_, carryCount_).
+  size_t carryLengths_[kMaxBatch] = {};
+  sockaddr_storage carrySources_[kMaxBatch] = {};
+  size_t carryNext_ = 0, carryCount_ = 0;
   EngineStats stats_;
 };
 

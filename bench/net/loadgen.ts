@@ -21,6 +21,8 @@ export interface LoadgenCase {
   /** Messages per second over all clients; 0 = closed loop. */
   readonly rate: number;
   readonly lossTimeoutMs: number;
+  /** paperclip: the session file of its pre-made handshakes (paperclip-sessions.ts). */
+  readonly sessions?: string;
 }
 
 export interface LoadgenRun {
@@ -53,6 +55,7 @@ export function loadgenArgs(c: LoadgenCase): string[] {
     '--clients', String(c.clients), '--window', String(c.window),
     '--duration', String(c.durationSec), '--warmup', String(c.warmupSec),
     '--rate', String(c.rate), '--loss-timeout-ms', String(c.lossTimeoutMs),
+    ...(c.sessions !== undefined ? ['--sessions', c.sessions] : []),
   ];
 }
 

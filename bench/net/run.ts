@@ -4,7 +4,10 @@
  * over the measured window, and stop it. Cases run one after another, never concurrently, so on
  * a 2-core machine the server and the generator have a core each.
  */
-import { join } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { writeSessions } from './paperclip-sessions.js';
 import { buildC, ENET_APT } from './build.js';
 import { probeGsoGro } from './gso.js';
 import { runLoadgen, type LoadgenCase } from './loadgen.js';
@@ -44,12 +47,20 @@ export interface NetReport {
   readonly options: NetBenchOptions;
 }
 
+/** Fresh handshakes for one paperclip case (sessions are single-use: counters start at 0). */
+async function paperclipSessions(port: number, clients: number): Promise<string> {
+  const path = join(mkdtempSync(join(tmpdir(), 'paperclip-bench-')), 'sessions.txt');
+  await writeSessions(path, port, clients);
+  return path;
+}
+
 /** A generator using this much of its core was probably the bottleneck, not the server. */
 const GENERATOR_BOUND_PCT = 90;
 
 async function runCase(kind: ServerKind, ctx: BenchContext, o: NetBenchOptions, size: number, mode: Mode): Promise<CaseDetail & { row: NetRow }> {
   const server = await kind.start(ctx);
   let stopped = false;
+  let sessions: string | undefined;
   try {
     const c: LoadgenCase = {
       protocol: kind.protocol,
@@ -62,7 +73,9 @@ async function runCase(kind: ServerKind, ctx: BenchContext, o: NetBenchOptions, 
       warmupSec: o.warmupSec,
       rate: o.rate,
       lossTimeoutMs: o.lossTimeoutMs,
+      ...(kind.protocol === 'paperclip' ? { sessions: await paperclipSessions(server.port, o.clients) } : {}),
     };
+    sessions = c.sessions;
     const run = await runLoadgen(ctx.binDir, server.pid, c);
     stopped = true;
     const serverExit = await server.stop();
@@ -82,6 +95,7 @@ async function runCase(kind: ServerKind, ctx: BenchContext, o: NetBenchOptions, 
   } finally {
     // On any failure above, still take the server down (its own error, if any, is secondary).
     if (!stopped) await server.stop().catch(() => undefined);
+    if (sessions !== undefined) rmSync(dirname(sessions), { recursive: true, force: true });
   }
 }
 

@@ -6,7 +6,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ENET_APT } from './build.js';
 import { startJsonServer } from './proc.js';
-import type { ServerKind } from './types.js';
+import { nativeEngineClass } from '../../lib/transport/native-engine.js';
+import type { BenchContext, ServerKind } from './types.js';
 
 export const SERVER_KINDS: readonly ServerKind[] = [
   {
@@ -38,9 +39,23 @@ export const SERVER_KINDS: readonly ServerKind[] = [
     unavailable: (ctx) => (ctx.enetAvailable ? null : `libenet-dev is not installed (${ENET_APT})`),
     start: (ctx) => startJsonServer('enet', join(ctx.binDir, 'enet_echo'), ['--host', '127.0.0.1', '--port', '0']),
   },
-  // Extension point, for the native batched engine's issue: 'paperclip-dgram' (paperclip-net on
-  // node:dgram) and 'paperclip-native' (on the native engine) are added here, each with
-  // modes ['reliable', 'unreliable'], encrypted as configured, a start() that launches an echo
-  // server built on createServer() and prints the same ready/exit lines (see dgram-echo.ts), and
-  // a LoadgenProtocol (types.ts) that loadgen.c speaks.
+  // paperclip-net with encryption on, native primitives, on each I/O path (paperclip-echo.ts)
+  paperclip('dgram'),
+  paperclip('native'),
 ];
+
+function paperclip(io: 'dgram' | 'native'): ServerKind {
+  const script = (ctx: BenchContext): string => join(ctx.jsDir, 'paperclip-echo.js');
+  return {
+    impl: `paperclip-${io}`,
+    protocol: 'paperclip',
+    modes: ['reliable', 'unreliable'],
+    encrypted: true,
+    unavailable: (ctx) => {
+      if (!existsSync(script(ctx))) return `${script(ctx)} is missing (npm run build:ts)`;
+      if (io === 'native' && nativeEngineClass() === undefined) return 'the native engine is not in this build (Linux with the addon only)';
+      return null;
+    },
+    start: (ctx) => startJsonServer(`paperclip-${io}`, process.execPath, [script(ctx), '--io', io, '--host', '127.0.0.1', '--port', '0']),
+  };
+}

@@ -9,10 +9,10 @@ export const SIZES: readonly number[] = [64, 1200];
 
 /**
  * The wire protocol the shared load generator (bench/net/c/loadgen.c) speaks to a server:
- * 'raw' plain datagrams echoed as they are, 'enet' ENet 1.3 peers. The paperclip rows will add
- * their own protocol here when loadgen learns it.
+ * 'raw' plain datagrams echoed as they are, 'enet' ENet 1.3 peers, 'paperclip' paperclip-net
+ * connections whose handshakes were done beforehand (paperclip-sessions.ts).
  */
-export type LoadgenProtocol = 'raw' | 'enet';
+export type LoadgenProtocol = 'raw' | 'enet' | 'paperclip';
 
 /** What a server reports once running. */
 export interface StartedServer {
@@ -32,12 +32,7 @@ export interface BenchContext {
   readonly enetAvailable: boolean;
 }
 
-/**
- * One implementation under test. THE EXTENSION POINT: the paperclip-net rows
- * ('paperclip-dgram' on node:dgram and 'paperclip-native' on the native engine) are two more
- * entries in SERVER_KINDS (servers.ts) with their own start(), encrypted: true/false as measured,
- * and a `protocol` the load generator speaks.
- */
+/** One implementation under test: an entry of SERVER_KINDS (servers.ts). */
 export interface ServerKind {
   /** Row label, e.g. 'c-raw'. */
   readonly impl: string;

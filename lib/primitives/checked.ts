@@ -8,12 +8,13 @@
  * no allocation or closure per call (this is the hot path).
  */
 import { PrimitiveStatus } from './types.js';
-import type { Aead, BackendName, Crc32, Primitives, RawDeflate } from './types.js';
+import type { Aead, BackendName, Crc32, Primitives, RawDeflate, X25519 } from './types.js';
 import {
   checkAeadBatch,
   checkAeadCall,
   checkCrcBatch,
   checkCrcSeed,
+  checkExactLength,
   checkLevel,
   checkSpan,
   checkSpanBatch,
@@ -44,6 +45,8 @@ export interface UncheckedPrimitives {
   readonly inflateRawBatch: RawDeflate['inflateRawBatch'];
   readonly xchacha20poly1305: UncheckedAead;
   readonly aes256gcm: UncheckedAead;
+  readonly x25519PublicKey: X25519['x25519PublicKey'];
+  readonly x25519SharedSecret: X25519['x25519SharedSecret'];
 }
 
 /** zlib's default, as node:zlib. */
@@ -119,5 +122,16 @@ export function createCheckedPrimitives(
     },
     xchacha20poly1305: checkedAead(core.xchacha20poly1305),
     aes256gcm: checkedAead(core.aes256gcm),
+    x25519PublicKey(privateKey, out) {
+      checkExactLength('privateKey', privateKey, 32);
+      checkExactLength('out', out, 32);
+      return core.x25519PublicKey(privateKey, out);
+    },
+    x25519SharedSecret(privateKey, peerPublicKey, out) {
+      checkExactLength('privateKey', privateKey, 32);
+      checkExactLength('peerPublicKey', peerPublicKey, 32);
+      checkExactLength('out', out, 32);
+      return core.x25519SharedSecret(privateKey, peerPublicKey, out);
+    },
   } satisfies Primitives);
 }

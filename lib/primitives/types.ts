@@ -140,7 +140,15 @@ export interface Aead {
 export type BackendName = 'native' | 'js';
 
 /** Everything a backend provides; the native addon and the JS twin both implement it. */
-export interface Primitives extends Crc32, RawDeflate {
+/** X25519 (RFC 7748) on raw 32-byte keys. */
+export interface X25519 {
+  /** Writes X25519(privateKey, 9) to out (32 bytes); 0, or AUTH_FAILED if the key is refused. */
+  x25519PublicKey(privateKey: Uint8Array, out: Uint8Array): number;
+  /** Writes the shared secret to out (32 bytes); 0, or AUTH_FAILED for a low-order peer point. */
+  x25519SharedSecret(privateKey: Uint8Array, peerPublicKey: Uint8Array, out: Uint8Array): number;
+}
+
+export interface Primitives extends Crc32, RawDeflate, X25519 {
   readonly backend: BackendName;
   readonly xchacha20poly1305: Aead;
   readonly aes256gcm: Aead;

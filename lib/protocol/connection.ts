@@ -65,6 +65,12 @@ export interface ConnectionStats extends ConnectionCounters {
 const MAX_INFLATED_DATAGRAM = 65_507;
 /** The smallest MTU a peer may use (resolveConnectionOptions enforces it). */
 const MIN_MTU = 576;
+/**
+ * Scratch shared by every Connection (a server holds thousands): inflated data and a datagram's
+ * frames are consumed or copied before the call that filled them returns, and JS is single-threaded.
+ */
+const inflateScratch = new Uint8Array(MAX_INFLATED_DATAGRAM);
+const frameBuffer = new Uint8Array(MAX_INFLATED_DATAGRAM);
 
 export class Connection {
   private stateValue: ConnectionState = 'connected';
@@ -80,8 +86,6 @@ export class Connection {
   private readonly events = new Fifo<ConnectionEvent>();
   /** Datagrams ready to go ahead of data: PONGs, ERROR replies, the disconnect. */
   private readonly control = new Fifo<Uint8Array>();
-  private readonly frameBuffer: Uint8Array;
-  private readonly inflateScratch = new Uint8Array(MAX_INFLATED_DATAGRAM);
   private readonly wholeBudget: number;
   private readonly fragmentBudget: number;
   private nextSequence = 0;
@@ -111,7 +115,6 @@ export class Connection {
     const base = this.o.mtu - Size.FIXED_HEADER - protection.overhead;
     this.wholeBudget = base - Size.ACK;
     this.fragmentBudget = base - Size.FRAG;
-    this.frameBuffer = new Uint8Array(Math.max(this.wholeBudget, this.fragmentBudget));
     this.queue = new SendQueue({
       wholePayload: this.wholeBudget - FRAME_HEADER,
       fragmentPayload: this.fragmentBudget - FRAME_HEADER,
@@ -327,7 +330,7 @@ export class Connection {
     if (packet.data.length === 0 || this.stateValue !== 'connected') return true;
     let frames: Frame[];
     try {
-      const data = packet.flags & Flag.COMPRESSED ? decompressData(packet.data, MAX_INFLATED_DATAGRAM, this.deflate, this.inflateScratch) : packet.data;
+      const data = packet.flags & Flag.COMPRESSED ? decompressData(packet.data, MAX_INFLATED_DATAGRAM, this.deflate, inflateScratch) : packet.data;
       frames = readFrames(data);
       if (packet.fragment !== undefined && frames.length !== 1) {
         throw new WireError(ErrorCode.FRAGMENT_ID, `a FRAG datagram carries ${frames.length} frames, not 1`);
@@ -457,7 +460,7 @@ export class Connection {
     if (first.fragment >= 0) {
       this.queue.take();
       pieces.push(first);
-      length = writeFrame(this.frameBuffer, 0, first.message.channel, first.message.sequence, piecePayload(first));
+      length = writeFrame(frameBuffer, 0, first.message.channel, first.message.sequence, piecePayload(first));
       fragment = { id: first.fragment, count: first.message.fragmentCount };
     } else {
       for (let p = this.queue.peek(); p !== undefined && p.fragment < 0; p = this.queue.peek()) {
@@ -465,10 +468,10 @@ export class Connection {
         if (length + FRAME_HEADER + payload.length > this.wholeBudget) break;
         this.queue.take();
         pieces.push(p);
-        length = writeFrame(this.frameBuffer, length, p.message.channel, p.message.sequence, payload);
+        length = writeFrame(frameBuffer, length, p.message.channel, p.message.sequence, payload);
       }
     }
-    let data: Uint8Array = this.frameBuffer.slice(0, length);
+    let data: Uint8Array = frameBuffer.slice(0, length);
     let flags = Flag.RELIABLE;
     if (this.o.compressionThreshold > 0 && length >= this.o.compressionThreshold) {
       const compressed = compressData(data, 6, this.deflate);

@@ -17,8 +17,9 @@ import { parsePeer, type EndpointDriver } from './udp-driver.js';
 
 type DriverEndpoint = Pick<Endpoint, 'handleDatagram' | 'handleOpened' | 'handleDuplicate' | 'handleTimeout' | 'pollTransmit' | 'pollTimeout' | 'pollEvent'>;
 
-/** Entries one callback can carry: four recvmmsg rounds. */
+/** Entries one callback can carry (four recvmmsg rounds) and the bytes of their plaintexts. */
 const ENTRIES = 4 * MAX_BATCH;
+const OUT_BYTES = 512 * 1024;
 const SEND_BUFFER = 512 * 1024;
 const SEND_ENTRIES = 512;
 /** Addresses of strangers (HELLO senders) remembered for the replies; cleared when full. */
@@ -36,7 +37,7 @@ export class NativeDriver<E> implements EndpointDriver {
   readonly slots: NativeSlots;
   private readonly engine: NativeEngine;
   private readonly host: string;
-  private readonly out = new Uint8Array(ENTRIES * 65536);
+  private readonly out = new Uint8Array(OUT_BYTES);
   private readonly meta = new Int32Array(ENTRIES * META_INTS);
   private readonly sendBytes = new Uint8Array(SEND_BUFFER);
   private readonly sendMeta = new Int32Array(SEND_ENTRIES * SEND_INTS);

@@ -23,6 +23,8 @@ Napi::Value AesGcmOpen(const Napi::CallbackInfo& info);
 Napi::Value AesGcmSealBatch(const Napi::CallbackInfo& info);
 Napi::Value AesGcmOpenBatch(const Napi::CallbackInfo& info);
 
+Napi::Value X25519PublicKey(const Napi::CallbackInfo& info);
+Napi::Value X25519SharedSecret(const Napi::CallbackInfo& info);
 Napi::Value AckWindowCheck(const Napi::CallbackInfo& info);
 Napi::Value AckWindowCommit(const Napi::CallbackInfo& info);
 Napi::Value AckWindowRecord(const Napi::CallbackInfo& info);

@@ -44,7 +44,7 @@ class UdpEngineWrap : public Napi::ObjectWrap<UdpEngineWrap> {
     MutableBytes out = bytesField(o, "out");
     Array<int32_t> meta = int32Field(o, "meta");
     if (state.size % kSlotWords != 0) throwRange(env, "state must hold whole slots");
-    if (meta.size < kMetaInts * kMaxBatch || out.size < kMaxBatch * 65536) throwRange(env, "out/meta too small for one batch");
+    if (meta.size < kMetaInts || out.size < 65536) throwRange(env, "out must hold 64 KiB and meta one entry");
     Napi::Value onBatch = o.Get("onBatch");
     if (!onBatch.IsFunction()) throw Napi::TypeError::New(env, "onBatch must be a function");
     const Napi::Value rounds = o.Get("rounds");
@@ -87,15 +87,20 @@ class UdpEngineWrap : public Napi::ObjectWrap<UdpEngineWrap> {
   }
 
   void receive() {
-    const size_t entries = engine_->receive(target_, rounds_);
-    if (entries == 0) return;
-    Napi::Env env = Env();
-    Napi::HandleScope scope(env);
-    try {
-      onBatch_.MakeCallback(Value(), {Napi::Number::New(env, static_cast<double>(entries))}, *context_);
-    } catch (const Napi::Error& e) {
-      // as an exception in a node:dgram 'message' listener: the process's uncaughtException
-      napi_fatal_exception(env, e.Value());
+    // one JS call per filled target: datagrams that did not fit are carried to the next one
+    for (uint32_t call = 0; polling_ && call < rounds_; ++call) {
+      const size_t entries = engine_->receive(target_, rounds_);
+      if (entries > 0) {
+        Napi::Env env = Env();
+        Napi::HandleScope scope(env);
+        try {
+          onBatch_.MakeCallback(Value(), {Napi::Number::New(env, static_cast<double>(entries))}, *context_);
+        } catch (const Napi::Error& e) {
+          // as an exception in a node:dgram 'message' listener: the process's uncaughtException
+          napi_fatal_exception(env, e.Value());
+        }
+      }
+      if (!engine_->hasCarry()) return;
     }
   }
 

@@ -1,6 +1,6 @@
 /**
  * The pure-JS twin of the native primitives: node:zlib for CRC-32 and raw deflate,
- * libsodium-wrappers for XChaCha20-Poly1305, node:crypto for AES-256-GCM.
+ * libsodium-wrappers for XChaCha20-Poly1305, node:crypto for AES-256-GCM and X25519.
  * Byte-identical to the addon; slower, but needs no compiler. Behind the same checked layer.
  */
 import { createCheckedPrimitives } from '../checked.js';
@@ -9,6 +9,7 @@ import { aesGcmCore } from './aesgcm.js';
 import { crcBatchLoop, spanBatchLoop, withAeadBatchLoops } from './batch-loops.js';
 import { crc32Span } from './crc32.js';
 import { deflateSpan, inflateSpan } from './deflate.js';
+import { x25519PublicKeyJs, x25519SharedSecretJs } from './x25519.js';
 import { xchachaCore } from './xchacha.js';
 
 export const jsPrimitives: Primitives = createCheckedPrimitives('js', {
@@ -21,4 +22,6 @@ export const jsPrimitives: Primitives = createCheckedPrimitives('js', {
   inflateRawBatch: (batch) => spanBatchLoop(batch, inflateSpan, 0), // inflate has no level
   xchacha20poly1305: withAeadBatchLoops(xchachaCore),
   aes256gcm: withAeadBatchLoops(aesGcmCore),
+  x25519PublicKey: x25519PublicKeyJs,
+  x25519SharedSecret: x25519SharedSecretJs,
 });

@@ -22,6 +22,8 @@ export interface NativeAddon
   readonly aesGcmSealBatch: Aead['sealBatch'];
   readonly aesGcmOpenBatch: Aead['openBatch'];
   /** native/ack_window.cc over a 36-word Uint32Array (the twin test drives these). */
+  readonly x25519PublicKey: (privateKey: Uint8Array, out: Uint8Array) => number;
+  readonly x25519SharedSecret: (privateKey: Uint8Array, peerPublicKey: Uint8Array, out: Uint8Array) => number;
   readonly ackWindowCheck: (words: Uint32Array, value: number) => boolean;
   readonly ackWindowCommit: (words: Uint32Array, value: number) => void;
   readonly ackWindowRecord: (words: Uint32Array, sequence: number) => boolean;
@@ -44,6 +46,8 @@ const REQUIRED: readonly (keyof NativeAddon)[] = [
   'aesGcmOpen',
   'aesGcmSealBatch',
   'aesGcmOpenBatch',
+  'x25519PublicKey',
+  'x25519SharedSecret',
   'ackWindowCheck',
   'ackWindowCommit',
   'ackWindowRecord',

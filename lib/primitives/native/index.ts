@@ -25,6 +25,8 @@ export function createNativePrimitives(addon: NativeAddon): Primitives {
       sealBatch: addon.xchachaSealBatch,
       openBatch: addon.xchachaOpenBatch,
     },
+    x25519PublicKey: addon.x25519PublicKey,
+    x25519SharedSecret: addon.x25519SharedSecret,
     aes256gcm: {
       algorithm: 'aes256gcm',
       nonceBytes: 12,
