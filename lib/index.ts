@@ -21,6 +21,7 @@ export { connect, Client, HandshakeFailedError } from './transport/client.js';
 export type { ClientOptions, ClientEvents } from './transport/client.js';
 export { resolveIoBackend } from './transport/io-backend.js';
 export type { IoBackend } from './transport/io-backend.js';
+export type { NativeEngineStats } from './transport/native-engine.js';
 export type { SendOptions, DeliveryName } from './transport/send-options.js';
 export { LossyUdpProxy } from './transport/lossy-proxy.js';
 export type { LossyProxyOptions } from './transport/lossy-proxy.js';

@@ -43,7 +43,8 @@ server.on('message', (peer, data, info) => {
 process.stdout.write(`${JSON.stringify({ event: 'ready', impl, port: server.address.port, node: process.version })}\n`);
 
 function stop(): void {
-  process.stdout.write(`${JSON.stringify({ event: 'exit', impl, messages, connections })}\n`);
+  const engine = server.ioStats;
+  process.stdout.write(`${JSON.stringify({ event: 'exit', impl, messages, connections, ...(engine !== undefined ? { engine } : {}) })}\n`);
   process.exit(0);
 }
 process.once('SIGTERM', stop);

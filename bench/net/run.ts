@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { writeSessions } from './paperclip-sessions.js';
+import { runSections, type Section, type SectionReport } from './sections.js';
 import { buildC, ENET_APT } from './build.js';
 import { probeGsoGro } from './gso.js';
 import { runLoadgen, type LoadgenCase } from './loadgen.js';
@@ -26,6 +27,11 @@ export interface NetBenchOptions {
   readonly modes: readonly Mode[];
   /** Implementations to run (SERVER_KINDS names); all when empty. */
   readonly impls: readonly string[];
+  /** Extra sections after the table (sections.ts), with their parameters. */
+  readonly sections: readonly Section[];
+  readonly latencyRate: number;
+  readonly garbageRate: number;
+  readonly connections: number;
   /** Called with one line per case as it finishes. */
   readonly progress?: (line: string) => void;
 }
@@ -45,6 +51,7 @@ export interface NetReport {
   readonly notes: string[];
   readonly failures: string[];
   readonly options: NetBenchOptions;
+  readonly sections: SectionReport;
 }
 
 /** Fresh handshakes for one paperclip case (sessions are single-use: counters start at 0). */
@@ -164,5 +171,17 @@ export async function runNetBench(o: NetBenchOptions): Promise<NetReport> {
       }
     }
   }
-  return { rows, details, notes, failures, options: o };
+  let sections: SectionReport = {};
+  if (o.sections.length > 0) {
+    if (kinds.length > 0 && SERVER_KINDS.find((k) => k.impl === 'paperclip-native')?.unavailable(ctx) === null) {
+      try {
+        sections = await runSections(ctx, o, o.sections, o.progress);
+      } catch (err) {
+        failures.push(`sections: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    } else {
+      notes.push('sections skipped: paperclip-native is not available here');
+    }
+  }
+  return { rows, details, notes, failures, options: o, sections };
 }

@@ -17,7 +17,12 @@ export interface ConnectionOptions {
   readonly idleTimeoutMs?: number;
   /** A graceful disconnect waits this long for its acknowledgement, ms. Default 2000. */
   readonly disconnectTimeoutMs?: number;
-  /** Datagram data at least this large is deflated when that shrinks it; 0 = never. Default 256. */
+  /**
+   * Datagram data at least this large is deflated when that shrinks it; 0 = never. Default 0:
+   * deflate costs microseconds per kilobyte on every datagram, game traffic is mostly compact
+   * binary, and the peers worth comparing (ENet, GNS) do not compress by default. Receiving
+   * compressed datagrams works whatever this is.
+   */
   readonly compressionThreshold?: number;
   /** Unreliable bytes queued behind a full congestion window at most. Default 256 KiB. */
   readonly maxQueuedUnreliableBytes?: number;
@@ -44,7 +49,7 @@ export function resolveConnectionOptions(o: ConnectionOptions = {}): ResolvedCon
     heartbeatIntervalMs: o.heartbeatIntervalMs ?? 1000,
     idleTimeoutMs: o.idleTimeoutMs ?? 10_000,
     disconnectTimeoutMs: o.disconnectTimeoutMs ?? 2000,
-    compressionThreshold: o.compressionThreshold ?? 256,
+    compressionThreshold: o.compressionThreshold ?? 0,
     maxQueuedUnreliableBytes: o.maxQueuedUnreliableBytes ?? 256 * 1024,
     maxSendRate: o.maxSendRate ?? 0,
     errorReplyIntervalMs: o.errorReplyIntervalMs ?? 1000,

@@ -13,6 +13,8 @@ import type { ErrorCodeInfo } from '../wire/errors.js';
 import { deliveryName, kindFor, type DeliveryName, type SendOptions } from './send-options.js';
 import type { EndpointDriver } from './udp-driver.js';
 import { openEndpoint, type IoBackend } from './io-backend.js';
+import { NativeDriver } from './native-driver.js';
+import type { NativeEngineStats } from './native-engine.js';
 import { transportNow } from './clock.js';
 
 export interface ServerOptions extends Omit<EndpointOptions, 'random' | 'listen'> {
@@ -83,6 +85,16 @@ export class Server extends EventEmitter<ServerEvents> {
   get address(): { host: string; port: number } {
     if (this.driver === undefined) throw new Error('server is not bound');
     return this.driver.address;
+  }
+
+  /** The I/O path this server runs on. */
+  get io(): IoBackend {
+    return this.driver instanceof NativeDriver ? 'native' : 'dgram';
+  }
+
+  /** The native engine's counters (datagrams, batches, drops by reason), or undefined on node:dgram. */
+  get ioStats(): NativeEngineStats | undefined {
+    return this.driver instanceof NativeDriver ? this.driver.stats : undefined;
   }
 
   sendTo(peer: Peer, data: Uint8Array, options?: SendOptions): void {

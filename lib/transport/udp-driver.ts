@@ -37,6 +37,8 @@ export interface EndpointDriver {
   close(): Promise<void>;
 }
 
+const SOCKET_BUFFER = 4 << 20;
+
 export interface UdpDriverStats {
   datagramsIn: number;
   datagramsOut: number;
@@ -68,7 +70,8 @@ export class UdpDriver<E> implements EndpointDriver {
 
   /** Binds a socket (port 0 = any) and starts driving `endpoint`. */
   static async bind<E>(endpoint: SansIoEndpoint<E>, onEvent: (event: E) => void, host = '127.0.0.1', port = 0): Promise<UdpDriver<E>> {
-    const socket = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4', ipv6Only: isIPv6(host) });
+    // 4 MiB queues like the native engine's (the kernel caps them at net.core.[rw]mem_max)
+    const socket = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4', ipv6Only: isIPv6(host), recvBufferSize: SOCKET_BUFFER, sendBufferSize: SOCKET_BUFFER });
     await new Promise<void>((resolve, reject) => {
       socket.once('error', reject);
       socket.bind(port, host, () => {

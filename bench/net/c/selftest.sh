@@ -2,7 +2,9 @@
 # `make check`'s run: about a second of the load generator against each server, built with
 # AddressSanitizer + UBSan (any report aborts the program, so a non-zero exit fails the check),
 # asserting echoes came back, none were lost on loopback, and each server exits cleanly on SIGTERM
-# with its counters. Then the GSO/GRO probe. Usage: selftest.sh BUILD_DIR
+# with its counters. The paperclip mode runs against paperclip_mock (the real server needs Node),
+# which drops and duplicates datagrams on purpose, after paperclip_test's protocol vectors. Then
+# the GSO/GRO probe. Usage: selftest.sh BUILD_DIR
 set -euo pipefail
 dir=${1:?usage: selftest.sh BUILD_DIR}
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
@@ -92,6 +94,46 @@ if [[ -x $dir/enet_echo ]]; then
 else
   echo "selftest: skip enet (libenet-dev not installed)"
 fi
+
+# at_least NAME FIELD MIN: the last result line's FIELD is at least MIN (a path that must have run).
+at_least() {
+  local value
+  value=$(field "$2" "$(tail -n 1 "$tmp/loadgen.out")")
+  [[ -n $value && $value -ge $3 ]] || fail "$1: $2 is ${value:-missing}, expected at least $3"
+}
+
+"$dir/paperclip_test" || fail "paperclip_test exited with status $?"
+passed=$((passed + 1))
+
+sessions=$tmp/sessions.txt
+# 1 datagram in 50 dropped (reliable messages must be resent), 1 echo datagram in 40 sent twice
+# (a duplicate echo is "late", never received twice)
+start_server "$dir/paperclip_mock" --port 0 --clients 8 --sessions "$sessions" --drop-every 50 --dup-every 40
+run_loadgen "paperclip reliable 64 B (mock, drops + dups)" 0 --proto paperclip --sessions "$sessions" --window 4 \
+  --size 64 --mode reliable
+at_least "paperclip reliable 64 B" retransmits 1
+at_least "paperclip reliable 64 B" late 1
+stop_server
+# AES-256-GCM; 1200-byte echoes come back fragmented and deflated
+start_server "$dir/paperclip_mock" --port 0 --clients 8 --sessions "$sessions" --aead 1 --drop-every 50 --dup-every 40
+run_loadgen "paperclip reliable 1200 B (mock, AES-GCM, fragmented)" 0 --proto paperclip --sessions "$sessions" \
+  --clients 8 --window 4 --size 1200 --mode reliable
+at_least "paperclip reliable 1200 B" retransmits 1
+stop_server
+start_server "$dir/paperclip_mock" --port 0 --clients 8 --sessions "$sessions" --drop-every 50
+run_loadgen "paperclip unreliable 64 B paced (mock, drops)" any --proto paperclip --sessions "$sessions" --window 4 \
+  --size 64 --mode unreliable --rate 20000 --loss-timeout-ms 50
+at_least "paperclip unreliable 64 B" lost 1
+stop_server
+
+# A session file that disagrees with --clients, or no session file, is an option error.
+for args in "--sessions $sessions --clients 9" "--clients 8"; do
+  status=0
+  # shellcheck disable=SC2086 # word splitting intended
+  "$dir/loadgen" --proto paperclip --port 1 $args >/dev/null 2>&1 || status=$?
+  [[ $status -eq 2 ]] || fail "paperclip $args should be rejected with status 2, got $status"
+  passed=$((passed + 1))
+done
 
 probe=$("$dir/gso_probe") || fail "gso_probe exited with status $?"
 echo "selftest: ok  gso_probe $probe"
