@@ -26,6 +26,7 @@ namespace {
 
 constexpr size_t kReceiveBuffer = 65536;
 constexpr size_t kMaxQueued = 8192;
+constexpr int kSocketBuffer = 4 << 20;
 
 void putBe32(uint8_t* p, uint32_t v) {
   p[0] = static_cast<uint8_t>(v >> 24);
@@ -105,6 +106,11 @@ UdpEngine::UdpEngine(const std::string& host, uint16_t port, bool listen, Array<
   fd_ = socket(ipv6_ ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd_ < 0) throw std::runtime_error(std::string("socket: ") + strerror(errno));
   if (ipv6_) probeOption(fd_, IPPROTO_IPV6, IPV6_V6ONLY, 1);
+  // A server's bursts (many clients answering at once) overflow the default ~208 KiB queue:
+  // ask for 4 MiB, forced where permitted, else capped by net.core.[rw]mem_max.
+  for (const auto& [force, plain] : {std::pair{SO_RCVBUFFORCE, SO_RCVBUF}, std::pair{SO_SNDBUFFORCE, SO_SNDBUF}}) {
+    if (!probeOption(fd_, SOL_SOCKET, force, kSocketBuffer)) probeOption(fd_, SOL_SOCKET, plain, kSocketBuffer);
+  }
   if (bind(fd_, reinterpret_cast<sockaddr*>(&address), length) != 0) {
     const std::string why = strerror(errno);
     ::close(fd_);
