@@ -92,10 +92,10 @@ export class AeadProtection implements PacketProtection {
  */
 export function encodeForSealing(packet: PlainPacket, counter: number): Uint8Array {
   const plain = packet.data;
-  const sealed = new Uint8Array(plain.length + Size.AEAD_TAG);
-  sealed.set(plain);
-  const p = { ...packet, flags: packet.flags | Flag.ENCRYPTED, counter, data: sealed } as Packet;
-  const out = new Uint8Array(encodedLength(p));
-  encodeInto(p, out);
+  const header = headerLength({ ...packet, flags: packet.flags | Flag.ENCRYPTED, counter } as Packet);
+  // one allocation: the plaintext goes to its final place, the data field is a view of it
+  const out = new Uint8Array(header + plain.length + Size.AEAD_TAG);
+  out.set(plain, header);
+  encodeInto({ ...packet, flags: packet.flags | Flag.ENCRYPTED, counter, data: out.subarray(header) } as Packet, out);
   return out;
 }

@@ -1,6 +1,7 @@
 /**
  * The one timer a driver keeps for its endpoint: armed at the endpoint's pollTimeout(), moved
- * only when that time changes, and on expiry handleTimeout(now) followed by the driver's service.
+ * only when that time comes earlier, and on expiry handleTimeout(now) followed by the driver's
+ * service (which re-arms it).
  */
 import type { SansIoEndpoint } from './udp-driver.js';
 import { transportNow } from './clock.js';
@@ -20,7 +21,9 @@ export class EndpointTimer {
       this.cancel();
       return;
     }
-    if (this.timer !== undefined && at === this.timerAt) return;
+    // A later deadline keeps the armed timer: firing early is harmless (handleTimeout acts only
+    // on what is due, and the pass after it re-arms), and it saves a clear/set per datagram.
+    if (this.timer !== undefined && at >= this.timerAt) return;
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timerAt = at;
     this.timer = setTimeout(() => {
