@@ -31,7 +31,7 @@ size_t typeFieldsLength(uint8_t type) {
 }  // namespace
 
 HeaderVerdict parseSealedHeader(const uint8_t* bytes, size_t length, SealedHeader* out) {
-  if (length < 4) return HeaderVerdict::kMalformed;
+  if (length < 4 || length > kMaxDatagramBytes) return HeaderVerdict::kMalformed;
   const uint8_t version = bytes[0] >> 4;
   const uint8_t type = bytes[0] & 0x0f;
   const uint8_t flags = bytes[1];

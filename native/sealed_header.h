@@ -13,6 +13,7 @@ enum PacketTypeCode : uint8_t { kTypeDefault = 0, kTypeAck = 1, kTypeAuth = 2, k
 constexpr uint8_t kFlagReliable = 0x80, kFlagChecksum = 0x40, kFlagCompressed = 0x20, kFlagEncrypted = 0x10,
                   kFlagFrag = 0x08, kFlagReserved = 0x07;
 constexpr uint64_t kMaxCounter = (uint64_t{1} << 53) - 1;
+constexpr size_t kMaxDatagramBytes = 65507;
 
 enum class HeaderVerdict { kOpenable, kRaw, kMalformed };
 

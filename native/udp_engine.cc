@@ -27,6 +27,8 @@ namespace {
 constexpr size_t kReceiveBuffer = 65536;
 constexpr size_t kMaxQueued = 8192;
 constexpr int kSocketBuffer = 4 << 20;
+// carryLengths_ mark of a datagram cut off by the kernel (a real length can be 0)
+constexpr size_t kTruncated = SIZE_MAX;
 
 void putBe32(uint8_t* p, uint32_t v) {
   p[0] = static_cast<uint8_t>(v >> 24);
@@ -133,6 +135,7 @@ void UdpEngine::close() {
   if (fd_ >= 0) ::close(fd_);
   fd_ = -1;
   pending_.clear();
+  carryNext_ = carryCount_ = 0;
 }
 
 uint16_t UdpEngine::localPort() const {
@@ -182,6 +185,7 @@ size_t UdpEngine::receive(ReceiveTarget t, uint32_t maxRounds) {
   const auto drain = [&]() {
     for (; carryNext_ < carryCount_; ++carryNext_) {
       const size_t length = carryLengths_[carryNext_];
+      if (length == kTruncated) continue;  // counted when read; never parse a partial datagram
       if (entries == metaCapacity || length > t.out.size - outAt) return false;
       handleDatagram(buffers + carryNext_ * kReceiveBuffer, length, carrySources_[carryNext_], t, entries, outAt);
     }
@@ -212,7 +216,7 @@ size_t UdpEngine::receive(ReceiveTarget t, uint32_t maxRounds) {
       // a truncated datagram (cannot happen below 64 KiB, but never parse a partial one) is dropped
       const bool truncated = (messages[i].msg_hdr.msg_flags & MSG_TRUNC) != 0;
       if (truncated) stats_.truncated++;
-      carryLengths_[carryCount_] = truncated ? 0 : messages[i].msg_len;
+      carryLengths_[carryCount_] = truncated ? kTruncated : messages[i].msg_len;
       carryCount_++;
     }
     room = drain();
@@ -244,7 +248,6 @@ void UdpEngine::handleDatagram(const uint8_t* bytes, size_t length, const sockad
     entries++;
     stats_.raw++;
   };
-  if (length == 0) return;  // a truncated datagram, already counted
   if (length < 4) {
     stats_.malformed++;
     return;

@@ -172,8 +172,11 @@ interface ConnectionRecord {
   readonly role: 'client' | 'server';
   readonly connection: Connection;
   readonly unencrypted: boolean;
-  /** Server: the answered HELLO and its stored reply, repeated for a late retransmission. */
-  readonly pending?: PendingHandshake;
+  /**
+   * Server: the answered HELLO and its stored reply, repeated for a late retransmission; let go
+   * once the client sends something sealed (it has the reply then).
+   */
+  pending?: PendingHandshake;
   /** Client: its Finished ACK, until the server is heard from. */
   finished?: FinishedRetransmit;
   /** The deadline this record has in the timer heap (entries with another time are stale). */
@@ -486,9 +489,15 @@ export class Endpoint {
     }
     const before = record.connection.counters.packetsReceived;
     record.connection.handleOpened(now, packet, wireLength);
-    if (record.finished !== undefined && record.connection.counters.packetsReceived > before) record.finished = undefined;
+    if (record.connection.counters.packetsReceived > before) this.heardFrom(record);
     this.touch(record);
     this.drainConnection(record);
+  }
+
+  /** The peer sent a valid protected datagram: it finished the handshake, nothing of it needs repeating. */
+  private heardFrom(record: ConnectionRecord): void {
+    record.finished = undefined;
+    record.pending = undefined;
   }
 
   /** The offload engine dropped a reliable duplicate datagram: the peer still needs an ACK. */
@@ -740,7 +749,7 @@ export class Endpoint {
     }
     const before = record.connection.counters.packetsReceived;
     record.connection.handleDatagram(now, bytes);
-    if (record.finished !== undefined && record.connection.counters.packetsReceived > before) record.finished = undefined;
+    if (record.connection.counters.packetsReceived > before) this.heardFrom(record);
     this.touch(record);
     this.drainConnection(record);
   }

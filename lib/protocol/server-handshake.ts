@@ -159,8 +159,9 @@ export class PendingHandshake {
     readonly reply: readonly Uint8Array[],
     readonly deadline: number,
   ) {
-    this.clientKey = hello.publicKey;
-    this.clientRandom = hello.clientRandom;
+    // copies: the views would keep the whole 1200-byte HELLO datagram alive with the connection
+    this.clientKey = hello.publicKey.slice();
+    this.clientRandom = hello.clientRandom.slice();
   }
 
   /** True when `hello` is a retransmission of the HELLO this handshake answered. */

@@ -718,6 +718,7 @@ struct StatsDelta {
   EngineStats before;
   const UdpEngine& e;
   explicit StatsDelta(const UdpEngine& engine) : before(engine.stats()), e(engine) {}
+  uint64_t in() const { return e.stats().datagramsIn - before.datagramsIn; }
   uint64_t opened() const { return e.stats().opened - before.opened; }
   uint64_t raw() const { return e.stats().raw - before.raw; }
   uint64_t malformed() const { return e.stats().malformed - before.malformed; }
@@ -848,11 +849,13 @@ void testEngine(AeadAlgorithm alg, const std::string& name) {
     StatsDelta d(*server);
     const Datagram plain = build(1, 0, E | kFlagFrag, peerSeq++, noise(33, 6), f);
     const Buf sealed = peerSeal(plain, 7);
-    size_t wantMalformed = 1, wantForged = 0;  // + the empty datagram
+    // A zero-length datagram: no entry, counted as malformed.
+    size_t wantMalformed = 1, wantForged = 0, sentCount = 1;
     sendTo(peer, serverPort, {});
     for (size_t cut = 1; cut < sealed.size(); cut++) {
       sendTo(peer, serverPort, Buf(sealed.begin(), sealed.begin() + static_cast<long>(cut)));
       (cut < plain.dataOffset + kTagBytes ? wantMalformed : wantForged)++;
+      sentCount++;
     }
     size_t flips = 0;
     for (size_t i = 2; i < sealed.size(); i++) {  // sequence, counter's low byte, ciphertext, tag
@@ -862,14 +865,16 @@ void testEngine(AeadAlgorithm alg, const std::string& name) {
       flipped[i] ^= static_cast<uint8_t>(1u << (i % 8));
       sendTo(peer, serverPort, flipped);
       wantForged++;
+      sentCount++;
     }
     sendTo(peer, serverPort, sealAs(alg, peerKeys.receiveKey, peerKeys.sendIv, plain, 7));  // wrong key
     sendTo(peer, serverPort, sealAs(alg, peerKeys.sendKey, peerKeys.receiveIv, plain, 7));  // wrong iv
     wantForged += 2;
     sendTo(peer, serverPort, sealed);  // still new: nothing above committed counter 7
+    sentCount += 3;
     std::vector<Received> g;
-    ok = poll(*server, g, [&] { return !g.empty() && d.malformed() >= wantMalformed && d.forged() >= wantForged; });
-    check(ok && d.malformed() == wantMalformed && d.forged() == wantForged && d.opened() == 1 && g.size() == 1 &&
+    ok = poll(*server, g, [&] { return !g.empty() && d.in() >= sentCount; });
+    check(ok && d.in() == sentCount && d.malformed() == wantMalformed && d.forged() == wantForged && d.opened() == 1 && g.size() == 1 &&
               openedEntryIs(g[0], 1, plain, f, sealed.size()),
           name + " every truncation (" + std::to_string(wantMalformed) + " malformed, " + std::to_string(wantForged - 2 - flips) +
               " forged), " + std::to_string(flips) + " bit flips (sequence, counter, ciphertext, tag), wrong key, wrong iv: dropped; the intact copy then opens");
@@ -905,11 +910,11 @@ void testEngine(AeadAlgorithm alg, const std::string& name) {
     sendTo(stranger, serverPort, out.at(0));                    // a sealed copy from elsewhere
     sendTo(stranger, serverPort, build(2, 2, 0, 0, {}).bytes);  // AUTH of another version
     sendTo(stranger, serverPort, {0x12, 0x00});                 // too short for anything
-    sendTo(stranger, serverPort, {});
+    sendTo(stranger, serverPort, {});                           // zero-length: malformed, no entry
     sendTo(stranger, serverPort, hello);
     std::vector<Received> g;
-    ok = poll(*server, g, [&] { return !g.empty() && d.unknown() >= 2 && d.malformed() >= 2; });
-    check(ok && d.unknown() == 2 && d.malformed() == 2 && g.size() == 1 && rawEntryIs(g[0], -1, hello, portOf(stranger)),
+    ok = poll(*server, g, [&] { return !g.empty() && d.in() >= 5; });
+    check(ok && d.in() == 5 && d.unknown() == 2 && d.malformed() == 2 && g.size() == 1 && rawEntryIs(g[0], -1, hello, portOf(stranger)),
           name + " strangers: sealed copy and other versions unknown, short ones malformed, HELLO -> raw entry, slot -1, its address");
     StatsDelta dc(*client);
     sendTo(stranger, clientPort, hello);
@@ -951,9 +956,21 @@ void testEngine(AeadAlgorithm alg, const std::string& name) {
     ok = poll(*server, g, [&] { return !g.empty(); });
     check(ok && g.size() == 1 && rawEntryIs(g[0], 3, junk, portOf(rawPeer)) && d.malformed() == 1,
           name + " raw slot: any bytes -> raw entry, under 4 bytes malformed");
+    // raw entries copy the whole datagram: out one byte short of both takes the first only
+    const Buf a = noise(20, 16), b = noise(9, 17);
+    sendTo(rawPeer, serverPort, a);
+    sendTo(rawPeer, serverPort, b);
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    std::vector<Received> g2;
+    ok = poll(*server, g2, [&] { return !g2.empty(); }, a.size() + b.size() - 1, 4 * kMetaInts);
+    const bool waited = server->hasCarry();
+    ok = ok && poll(*server, g2, [&] { return g2.size() >= 2; }, b.size(), 4 * kMetaInts);
+    check(ok && waited && g2.size() == 2 && rawEntryIs(g2[0], 3, a, portOf(rawPeer)) && rawEntryIs(g2[1], 3, b, portOf(rawPeer)),
+          name + " raw entries into out of exactly their length, one call each");
   }
 
-  // 8. Small output: out below one receive buffer reads nothing; one entry of room at a time.
+  // 8. Small targets: datagrams whose entry does not fit stay in the engine (hasCarry) and come
+  // first, in order, on the next call; nothing is written past out or meta.
   {
     Outgoing five;
     std::vector<Datagram> sent;
@@ -964,29 +981,66 @@ void testEngine(AeadAlgorithm alg, const std::string& name) {
     const uint64_t inBefore = server->stats().datagramsIn;
     check(five.sendWith(*client) == 5, name + " send five");
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    Buf tiny(65535);
-    std::vector<int32_t> meta(4 * kMetaInts);
-    size_t none = 0;
-    for (int i = 0; i < 5; i++) none += server->receive(targetOf(tiny, meta), 4);
-    std::vector<int32_t> noMeta;
     Buf roomy(4 * 65536);
-    none += server->receive(targetOf(roomy, noMeta), 4);
-    check(none == 0 && server->stats().datagramsIn == inBefore, name + " out < 64 KiB or meta < one entry: nothing read");
+    std::vector<int32_t> shortMeta(kMetaInts - 1);
+    size_t none = 0;
+    for (int i = 0; i < 3; i++) none += server->receive(targetOf(roomy, shortMeta), 4);
+    check(none == 0 && server->stats().datagramsIn == inBefore && !server->hasCarry(),
+          name + " meta shorter than one entry: nothing read");
+    Buf noOut;
+    std::vector<int32_t> meta(4 * kMetaInts);
+    bool carried = false;
+    for (int i = 0; i < 5000 && !carried; i++) {
+      none += server->receive(targetOf(noOut, meta), 4);
+      carried = server->hasCarry();
+      if (!carried) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    const uint64_t inCarried = server->stats().datagramsIn;
+    for (int i = 0; i < 3; i++) none += server->receive(targetOf(noOut, meta), 4);
+    check(carried && none == 0 && inCarried > inBefore && inCarried <= inBefore + 4 && server->stats().datagramsIn == inCarried,
+          name + " out of 0 bytes: reads one batch (up to the 4 entries of meta), writes nothing, reads no more while it carries");
+    Buf exact(sent[0].bytes.size());  // room for the first datagram's wire length only
     std::vector<Received> g;
-    ok = poll(*server, g, [&] { return g.size() >= 5; }, 65536, 2 * kMetaInts - 1, 1);
-    bool same = ok && g.size() == 5;
-    for (size_t i = 0; same && i < 5; i++) same = openedEntryIs(g[i], 0, sent[i], f, sent[i].bytes.size());
-    check(same, name + " out of exactly 64 KiB, meta of one entry (+19 ints): one entry per call, nothing written past");
+    {
+      const size_t n = server->receive(targetOf(exact, meta), 4);
+      Received r;
+      if (n >= 1) {
+        r.m.assign(meta.begin(), meta.begin() + kMetaInts);
+        r.data.assign(exact.begin() + r.m[2], exact.begin() + r.m[2] + r.m[3]);
+      }
+      check(n == 1 && openedEntryIs(r, 0, sent[0], f, sent[0].bytes.size()) && server->hasCarry(),
+            name + " out of exactly one wire length: the first carried datagram, the next one waits");
+    }
+    ok = poll(*server, g, [&] { return g.size() >= 4; }, 65536, 2 * kMetaInts - 1, 1);
+    bool same = ok && g.size() == 4;
+    for (size_t i = 0; same && i < 4; i++) same = openedEntryIs(g[i], 0, sent[i + 1], f, sent[i + 1].bytes.size());
+    check(same && !server->hasCarry() && server->stats().datagramsIn == inBefore + 5,
+          name + " meta of one entry (+19 ints): one entry per call, carried ones first, in order");
 
-    const Datagram largest = build(1, 0, E | R, 25, noise(kMaxDatagram - 12 - kTagBytes, 25), f);
+    // two 40 kB datagrams cannot share 64 KiB of out, even with room for four entries
+    Outgoing pair;
+    std::vector<Datagram> large;
+    for (uint16_t s = 26; s < 28; s++) {
+      large.push_back(build(1, 0, E, s, noise(40000, s), f));
+      pair.add(large.back().bytes, 0, true);
+    }
+    check(pair.sendWith(*client) == 2, name + " send two 40 kB datagrams");
+    std::vector<Received> g1;
+    size_t calls = 0;
+    ok = poll(*server, g1, [&] { ++calls; return g1.size() >= 2; }, 65536, 4 * kMetaInts, 4);
+    check(ok && g1.size() == 2 && calls >= 2 && openedEntryIs(g1[0], 0, large[0], f, large[0].bytes.size()) &&
+              openedEntryIs(g1[1], 0, large[1], f, large[1].bytes.size()),
+          name + " 64 KiB of out with room for four entries: one 40 kB entry per call");
+
+    const Datagram largest = build(1, 0, E | R, 28, noise(kMaxDatagram - 12 - kTagBytes, 28), f);
     check(largest.bytes.size() == kMaxDatagram, name + " a 65,507-byte datagram");
     Outgoing one;
     one.add(largest.bytes, 0, true);
     check(one.sendWith(*client) == 1, name + " send the largest datagram");
     std::vector<Received> g2;
-    ok = poll(*server, g2, [&] { return !g2.empty(); }, 65536, kMetaInts, 1);
+    ok = poll(*server, g2, [&] { return !g2.empty(); }, kMaxDatagram, kMetaInts, 1);
     check(ok && g2.size() == 1 && openedEntryIs(g2[0], 0, largest, f, kMaxDatagram),
-          name + " the largest datagram opens into exactly 64 KiB of out");
+          name + " the largest datagram opens into out of exactly 65,507 bytes");
   }
 
   // 9. Hostile send entries: refused, counted, nothing read or written outside bytes.
