@@ -106,7 +106,7 @@ UdpEngine::UdpEngine(const std::string& host, uint16_t port, bool listen, Array<
   socklen_t length = 0;
   if (!makeSockaddr(host, port, ipv6_, &address, &length)) throw std::runtime_error("not an IP address: " + host);
   fd_ = socket(ipv6_ ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd_ < 0) throw std::runtime_error(std::string("socket: ") + strerror(errno));
+  if (fd_ < 0) throw SocketError(std::string("socket: ") + strerror(errno), errno);
   if (ipv6_) probeOption(fd_, IPPROTO_IPV6, IPV6_V6ONLY, 1);
   // A server's bursts (many clients answering at once) overflow the default ~208 KiB queue:
   // ask for 4 MiB, forced where permitted, else capped by net.core.[rw]mem_max.
@@ -114,10 +114,10 @@ UdpEngine::UdpEngine(const std::string& host, uint16_t port, bool listen, Array<
     if (!probeOption(fd_, SOL_SOCKET, force, kSocketBuffer)) probeOption(fd_, SOL_SOCKET, plain, kSocketBuffer);
   }
   if (bind(fd_, reinterpret_cast<sockaddr*>(&address), length) != 0) {
-    const std::string why = strerror(errno);
+    const int error = errno;
     ::close(fd_);
     fd_ = -1;
-    throw std::runtime_error("bind " + host + ":" + std::to_string(port) + ": " + why);
+    throw SocketError("bind " + host + ":" + std::to_string(port) + ": " + strerror(error), error);
   }
   // Probed, reported, not used: see docs/NATIVE.md (game clients send one datagram at a time,
   // so GRO rarely merges anything, and a server's sends go to many destinations).

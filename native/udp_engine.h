@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -67,6 +68,13 @@ struct SlotKeys {
 struct ReceiveTarget {
   MutableBytes out;       // plaintexts and raw datagrams
   Array<int32_t> meta;    // kMetaInts per entry
+};
+
+// A socket() or bind() failure, with its errno (the binding turns it into error.code, as
+// node:dgram does: EADDRINUSE lets a caller try another port).
+struct SocketError : std::runtime_error {
+  SocketError(const std::string& what, int error) : std::runtime_error(what), error(error) {}
+  int error;
 };
 
 class UdpEngine {

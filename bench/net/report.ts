@@ -32,7 +32,7 @@ function renderSections(report: NetReport): string[] {
       '',
       `Garbage burst: paperclip-native 64 B reliable ${integer(g.alone_msgs_per_sec)} msgs/s alone, ${integer(g.with_garbage_msgs_per_sec)} msgs/s ` +
         `(${times(g.with_garbage_msgs_per_sec / g.alone_msgs_per_sec)}×) while ${integer(g.garbage_offered_pps)} datagrams/s from unknown sources arrive; ` +
-        `${integer(g.garbage_dropped)} dropped in C++, ${integer(g.js_callbacks_for_garbage)} of them reached JS.`,
+        `${integer(g.garbage_dropped)} dropped in C++, ${integer(g.garbage_reached_js)} of them reached JS.`,
     );
   }
   if (s.scale !== undefined) {

@@ -22,10 +22,12 @@ export interface ScaleResult {
 export async function runScale(script: string, count: number, concurrency: number, progress?: (line: string) => void): Promise<ScaleResult> {
   const server = await startJsonServer('paperclip-native', process.execPath, [script, '--io', 'native', '--host', '127.0.0.1', '--port', '0', '--max-connections', String(count + 64)]);
   const clients: Client[] = [];
+  let started = 0;
   let connected = 0;
   const ramp = async (target: number): Promise<void> => {
     const worker = async (): Promise<void> => {
-      while (clients.length < target) {
+      while (started < target) {
+        started++;
         const client = await connect('127.0.0.1', server.port, { io: 'dgram', handshakeTimeoutMs: 30_000 });
         clients.push(client);
         await client.connected;

@@ -47,7 +47,7 @@ export interface SectionReport {
     readonly with_garbage_msgs_per_sec: number;
     readonly garbage_offered_pps: number;
     readonly garbage_dropped: number;
-    readonly js_callbacks_for_garbage: 0 | number;
+    readonly garbage_reached_js: number;
   };
   readonly scale?: ScaleResult;
 }
@@ -124,7 +124,7 @@ async function garbage(ctx: BenchContext, o: SectionOptions): Promise<NonNullabl
     garbage_offered_pps: o.garbageRate,
     garbage_dropped: engine.unknownSource ?? 0,
     // raw entries reach JS; strangers' non-HELLO datagrams must not add any beyond the handshakes'
-    js_callbacks_for_garbage: Math.max(0, (engine.raw ?? 0) - (aloneEngine.raw ?? 0)),
+    garbage_reached_js: Math.max(0, (engine.raw ?? 0) - (aloneEngine.raw ?? 0)),
   };
 }
 

@@ -4,6 +4,8 @@
 // the shared `out`/`meta` buffers given at construction and are only valid during the call.
 #include <uv.h>
 
+#include <cerrno>
+
 #include <algorithm>
 #include <memory>
 #include <stdexcept>
@@ -17,6 +19,22 @@ namespace paperclip::napi {
 namespace {
 
 constexpr uint32_t kDefaultRounds = 4;
+
+// The errno names node:dgram reports for socket() / bind() failures.
+const char* errnoName(int error) {
+  switch (error) {
+    case EADDRINUSE: return "EADDRINUSE";
+    case EADDRNOTAVAIL: return "EADDRNOTAVAIL";
+    case EACCES: return "EACCES";
+    case EAFNOSUPPORT: return "EAFNOSUPPORT";
+    case EINVAL: return "EINVAL";
+    case EMFILE: return "EMFILE";
+    case ENFILE: return "ENFILE";
+    case ENOBUFS: return "ENOBUFS";
+    case ENOMEM: return "ENOMEM";
+    default: return "ERR_SOCKET";
+  }
+}
 
 class UdpEngineWrap : public Napi::ObjectWrap<UdpEngineWrap> {
  public:
@@ -51,6 +69,10 @@ class UdpEngineWrap : public Napi::ObjectWrap<UdpEngineWrap> {
     rounds_ = rounds.IsNumber() ? std::max(1u, rounds.As<Napi::Number>().Uint32Value()) : kDefaultRounds;
     try {
       engine_ = std::make_unique<UdpEngine>(host, static_cast<uint16_t>(port), listen, state);
+    } catch (const SocketError& e) {
+      Napi::Error error = Napi::Error::New(env, std::string("paperclip native: ") + e.what());
+      error.Set("code", Napi::String::New(env, errnoName(e.error)));
+      throw error;
     } catch (const std::runtime_error& e) {
       throw Napi::Error::New(env, std::string("paperclip native: ") + e.what());
     }

@@ -1,9 +1,12 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildC, ENET_APT, haveCToolchain, type CBuild } from '../../bench/net/build.js';
 import { runLoadgen, type LoadgenCase } from '../../bench/net/loadgen.js';
+import { writeSessions } from '../../bench/net/paperclip-sessions.js';
 import { startJsonServer } from '../../bench/net/proc.js';
 import type { LoadgenProtocol, Mode, StartedServer } from '../../bench/net/types.js';
 
@@ -75,13 +78,55 @@ describe.runIf(enabled)('npm run bench:net (smoke)', () => {
     expect(exit).toMatchObject({ connects: 16, send_errors: 0 });
   }, 30_000);
 
+  for (const io of ['native', 'dgram'] as const) {
+    it(`paperclip-${io}: the paperclip-net echo + loadgen over pre-made sessions, reliable, for ~1 s`, async () => {
+      const script = join(build.root, 'dist', 'bench', 'net', 'paperclip-echo.js');
+      const server = await startJsonServer(`paperclip-${io}`, process.execPath, [script, '--io', io, '--port', '0']);
+      const dir = mkdtempSync(join(tmpdir(), 'paperclip-smoke-'));
+      try {
+        const sessions = join(dir, 'sessions.txt');
+        await writeSessions(sessions, server.port, 16);
+        const c = { ...smokeCase('paperclip', server.port, 64, 'reliable'), sessions };
+        const { result } = await runLoadgen(build.binDir, server.pid, c);
+        expect(result.msgs_per_sec).toBeGreaterThan(0);
+        expect({ lost: result.lost, bad: result.bad }).toEqual({ lost: 0, bad: 0 });
+        expect(result.received).toBe(result.sent);
+        const exit = await server.stop();
+        expect(exit).toMatchObject({ event: 'exit', connections: 16 });
+        expect(exit?.messages as number).toBeGreaterThanOrEqual(result.received);
+        // the engine reports its counters; nothing from the load generator was dropped as bad input
+        if (io === 'native') expect(exit?.engine).toMatchObject({ forged: 0, replayed: 0, malformed: 0 });
+      } finally {
+        await server.stop().catch(() => undefined);
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }, 30_000);
+  }
+
+  it('the latency, garbage and scale sections run and report', async () => {
+    const { stdout } = await run(
+      process.execPath,
+      [
+        join(build.root, 'dist', 'bench', 'net-cli.js'),
+        '--duration', '0.5', '--warmup', '0.1', '--clients', '8', '--window', '2', '--impls', 'paperclip-native', '--sizes', '64',
+        '--modes', 'reliable', '--latency-rate', '2000', '--garbage-rate', '5000', '--connections', '100',
+      ],
+      { maxBuffer: 1 << 20 },
+    );
+    expect(stdout).toMatch(/added p99 over raw UDP: [\d.,]+ µs/);
+    // garbage from unknown sources is dropped in C++: none of it reaches JS
+    expect(stdout).toMatch(/dropped in C\+\+, 0 of them reached JS/);
+    expect(stdout).toMatch(/Scale: 100 live encrypted connections/);
+    expect(stdout).not.toMatch(/FAILED/);
+  }, 120_000);
+
   it('--json prints rows of exactly the documented shape', async () => {
     const { stdout } = await run(
       process.execPath,
       [
         join(build.root, 'dist', 'bench', 'net-cli.js'),
         '--json', '--duration', '0.5', '--warmup', '0.1', '--clients', '8', '--window', '2',
-        '--impls', 'c-raw,node-dgram', '--sizes', '64', '--loss-timeout-ms', '5000',
+        '--impls', 'c-raw,node-dgram', '--sizes', '64', '--loss-timeout-ms', '5000', '--sections', '',
       ],
       { maxBuffer: 1 << 20 },
     );

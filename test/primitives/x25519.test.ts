@@ -30,6 +30,7 @@ describe.each(backends)('X25519 (%s)', (_name, p) => {
   });
 });
 
+// Skipped (reason) where the addon does not load (the js-fallback project): no native twin to compare.
 describe.skipIf(nativeLoad.primitives === null)('X25519: native and JS twins', () => {
   it('produce identical public keys and shared secrets for random keys', () => {
     const native = nativeLoad.primitives as Primitives;

@@ -17,6 +17,8 @@ import { until } from '../helpers/until.js';
 const waitFor = (what: string, ok: () => boolean): Promise<true> => until(what, () => Promise.resolve(ok() ? true : undefined), 5000);
 
 const Engine = nativeEngineClass();
+// Skipped (reason): the js-fallback project has no addon, hence no engine; there every transport
+// test runs on node:dgram instead, which is the point of that project.
 const onNative = Engine !== undefined && primitives.backend === 'native';
 
 interface Harness {
