@@ -71,6 +71,7 @@ const MIN_MTU = 576;
  */
 const inflateScratch = new Uint8Array(MAX_INFLATED_DATAGRAM);
 const frameBuffer = new Uint8Array(MAX_INFLATED_DATAGRAM);
+const EMPTY = new Uint8Array(0);
 
 export class Connection {
   private stateValue: ConnectionState = 'connected';
@@ -293,7 +294,7 @@ export class Connection {
       if (data !== undefined) return this.transmitted(now, data);
     }
     if (this.ackElicitingUnacked > 0 && now >= this.ackDeadline) {
-      return this.transmitted(now, this.protect(this.withAck({ type: PacketType.DEFAULT, flags: 0, sequence: 0, data: new Uint8Array(0) })));
+      return this.transmitted(now, this.protect(this.withAck({ type: PacketType.DEFAULT, flags: 0, sequence: 0, data: EMPTY }), true));
     }
     return undefined;
   }
@@ -471,7 +472,8 @@ export class Connection {
         length = writeFrame(frameBuffer, length, p.message.channel, p.message.sequence, payload);
       }
     }
-    let data: Uint8Array = frameBuffer.slice(0, length);
+    // a view: protect() copies the frames into the datagram, and compressData into its own output
+    let data: Uint8Array = frameBuffer.subarray(0, length);
     let flags = Flag.RELIABLE;
     if (this.o.compressionThreshold > 0 && length >= this.o.compressionThreshold) {
       const compressed = compressData(data, 6, this.deflate);
@@ -485,7 +487,7 @@ export class Connection {
       fragment !== undefined
         ? { type: PacketType.DEFAULT, flags: flags | Flag.FRAG, sequence: 0, fragment, data }
         : this.withAck({ type: PacketType.DEFAULT, flags, sequence: 0, data });
-    const bytes = this.protect(packet);
+    const bytes = this.protect(packet, true);
     this.sent.add({ sequence, sentAt: now, bytes: bytes.length, ackEliciting: true, payload: { pieces } });
     this.ackElicitingSent++;
     return bytes;
@@ -500,11 +502,15 @@ export class Connection {
     return { type: PacketType.ACK, flags: packet.flags, sequence: packet.sequence, ackId: this.received.ackId, ackBits: this.received.ackBits, data: packet.data };
   }
 
-  /** Stamps the next sequence id and applies the connection's protection. */
-  private protect(packet: Packet): Uint8Array {
+  /**
+   * Stamps the next sequence id and applies the connection's protection. `transient`: the bytes
+   * are returned by pollTransmit at once (not queued), so a protection that offers it may return
+   * a view of scratch memory, valid until its next call.
+   */
+  private protect(packet: Packet, transient = false): Uint8Array {
     const stamped = { ...packet, sequence: this.nextSequence & 0xffff } as Packet;
     this.nextSequence++;
-    return this.protection.protect(stamped);
+    return transient && this.protection.protectTransient !== undefined ? this.protection.protectTransient(stamped) : this.protection.protect(stamped);
   }
 
   private transmitted(now: number, bytes: Uint8Array): Uint8Array {

@@ -20,6 +20,8 @@ import { parsePeer } from './udp-driver.js';
  * JS unbatched (the first sealed datagram of a handshake, ERRORs) are opened here against the
  * shared counter window.
  */
+const sealingScratch = new Uint8Array(65_536);
+
 class EngineSealing implements PacketProtection {
   readonly overhead = Size.COUNTER + Size.AEAD_TAG;
   private readonly opener: AeadProtection;
@@ -30,6 +32,11 @@ class EngineSealing implements PacketProtection {
 
   protect(packet: PlainPacket): Uint8Array {
     return encodeForSealing(packet, 0);
+  }
+
+  /** Into scratch shared by every connection: the driver copies it into its send buffer at once. */
+  protectTransient(packet: PlainPacket): Uint8Array {
+    return encodeForSealing(packet, 0, sealingScratch);
   }
 
   unprotect(bytes: Uint8Array): Unprotected {

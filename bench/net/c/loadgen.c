@@ -24,9 +24,9 @@
  * are coalesced into as few datagrams as fit the library's 1200-byte MTU, like enet_host_flush (at
  * --size 1200 one message does not fit: it goes alone in a 1239-byte datagram, never fragmented).
  * Every datagram with frames is RELIABLE and carries ACK fields once the server was heard from;
- * a RELIABLE datagram from the server not acknowledged that way within 5 ms (at once while
- * draining) gets a pure ACK, since the server's retransmissions and congestion window run on our
- * acknowledgements. Reliable mode keeps each message until a datagram carrying it is acknowledged
+ * as paperclip-net's own clients do, two RELIABLE datagrams from the server (or a duplicate) not
+ * acknowledged that way get a pure ACK at once, a single one within 5 ms (at once while draining),
+ * since the server's retransmissions and congestion window run on our acknowledgements. Reliable mode keeps each message until a datagram carrying it is acknowledged
  * and resends it in a new datagram after max(3 x smoothed RTT, 20 ms) (100 ms before the first RTT
  * sample). Echoes are opened, inflated when COMPRESSED and reassembled when the server fragmented
  * them (it fragments messages over 1161 bytes); a second echo of a message whose slot was freed
@@ -685,6 +685,7 @@ static void pc_on_datagram(gen_t *g, uint32_t ci, unsigned char *p, size_t len, 
   }
   if (!fresh) {
     g->pc_dup_datagrams++;
+    if ((h.flags & PC_RELIABLE) && pc->ack_owed < 2) pc->ack_owed = 2; /* our ACK was lost: at once */
     return;
   }
   const unsigned char *data = p + h.data_offset;
@@ -738,7 +739,9 @@ static void pc_recv(gen_t *g, uint32_t ci) {
   }
   uint64_t now = now_ns();
   if (g->phase != PHASE_DRAIN) pc_fill(g, ci, now, NULL, 0); /* carries the ACK fields when it sends */
-  else if (c->pc->ack_owed > 0) pc_send_ack(g, ci);
+  /* as the library's own clients do: two unacknowledged RELIABLE datagrams (or a duplicate) are
+     acknowledged at once, a single one within PC_ACK_DELAY_NS */
+  if (c->pc->ack_owed >= 2 || (g->phase == PHASE_DRAIN && c->pc->ack_owed > 0)) pc_send_ack(g, ci);
 }
 
 /* Timers, every PC_TICK_NS: resends (reliable), overdue pure ACKs, stale reassemblies. */
