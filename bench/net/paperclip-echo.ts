@@ -8,7 +8,7 @@
  * Prints {"event":"ready","impl":…,"port":P}; on SIGTERM/SIGINT {"event":"exit",…} and exits 0.
  */
 import { parseArgs } from 'node:util';
-import { createServer } from '../../lib/index.js';
+import { createServer, type Peer } from '../../lib/index.js';
 import type { IoBackend } from '../../lib/transport/io-backend.js';
 
 const { values } = parseArgs({
@@ -35,16 +35,42 @@ const server = await createServer({
 });
 let messages = 0;
 let connections = 0;
-server.on('connection', () => connections++);
+const peers = new Set<Peer>();
+server.on('connection', (peer) => {
+  connections++;
+  peers.add(peer);
+});
 server.on('message', (peer, data, info) => {
   messages++;
   peer.send(data, info);
 });
 process.stdout.write(`${JSON.stringify({ event: 'ready', impl, port: server.address.port, node: process.version })}\n`);
 
+/** Sums over the live connections: what the protocol did to keep up (loss detection, windows). */
+function protocolTotals(): Record<string, number> {
+  const t = { lost: 0, retransmits: 0, duplicates: 0, cwnd_mean: 0, rtt_mean_ms: 0 };
+  let n = 0;
+  for (const peer of peers) {
+    const s = peer.stats;
+    if (s === undefined) continue;
+    n++;
+    t.lost += s.lost;
+    t.retransmits += s.retransmits;
+    t.duplicates += s.duplicates;
+    t.cwnd_mean += s.cwnd;
+    t.rtt_mean_ms += s.rtt;
+  }
+  if (n > 0) {
+    t.cwnd_mean = Math.round(t.cwnd_mean / n);
+    t.rtt_mean_ms = Math.round((t.rtt_mean_ms / n) * 100) / 100;
+  }
+  return t;
+}
+
 function stop(): void {
   const engine = server.ioStats;
-  process.stdout.write(`${JSON.stringify({ event: 'exit', impl, messages, connections, ...(engine !== undefined ? { engine } : {}) })}\n`);
+  const protocol = protocolTotals();
+  process.stdout.write(`${JSON.stringify({ event: 'exit', impl, messages, connections, protocol, ...(engine !== undefined ? { engine } : {}) })}\n`);
   process.exit(0);
 }
 process.once('SIGTERM', stop);
