@@ -116,10 +116,16 @@ function caseNotes(d: CaseDetail): string[] {
   if (r.gen_cpu_pct >= GENERATOR_BOUND_PCT) {
     notes.push(`${label}: the load generator used ${r.gen_cpu_pct.toFixed(0)} % of a core, so it may be the bottleneck`);
   }
-  const rx = d.serverExit?.rx;
-  const datagrams = d.serverExit?.datagrams_rx;
+  // paperclip-echo reports messages and its engine's datagram count (native path only)
+  const engine = d.serverExit?.engine as Record<string, unknown> | undefined;
+  const rx = d.serverExit?.rx ?? d.serverExit?.messages;
+  const datagrams = d.serverExit?.datagrams_rx ?? engine?.datagramsIn;
   if (typeof rx === 'number' && typeof datagrams === 'number' && datagrams > 0 && rx / datagrams > 1.05) {
-    notes.push(`${label}: ${(rx / datagrams).toFixed(1)} messages per datagram received (the protocol coalesces; raw echoes are 1)`);
+    const perDatagram = rx / datagrams;
+    notes.push(
+      `${label}: ${perDatagram.toFixed(1)} messages per datagram received (the protocol coalesces; raw echoes are 1), ` +
+        `so ≈ ${Math.round(d.loadgen.msgs_per_sec / perDatagram).toLocaleString('en-US')} datagrams/s each way`,
+    );
   }
   if (r.rate_shortfall > 0) notes.push(`${label}: the server fell behind the target rate by ${r.rate_shortfall} messages`);
   return notes;
