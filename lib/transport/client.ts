@@ -15,7 +15,7 @@ import { ErrorCode, formatErrorCode } from '../wire/errors.js';
 import { deliveryName, kindFor, type SendOptions } from './send-options.js';
 import type { DisconnectInfo, MessageInfo } from './server.js';
 import { formatPeer, type EndpointDriver } from './udp-driver.js';
-import { openEndpoint, type IoBackend } from './io-backend.js';
+import { openEndpoint, resolveHost, type IoBackend } from './io-backend.js';
 import { transportNow } from './clock.js';
 
 export interface ClientOptions extends Omit<EndpointOptions, 'random' | 'listen' | 'validateCertificatesOnline'> {
@@ -167,9 +167,10 @@ export class Client extends EventEmitter<ClientEvents> {
   }
 }
 
-/** Starts connecting to host:port; await `client.connected` before sending. */
-export async function connect(host: string, port: number, options: ClientOptions = {}): Promise<Client> {
+/** Starts connecting to host:port (a name is resolved once); await `client.connected` before sending. */
+export async function connect(name: string, port: number, options: ClientOptions = {}): Promise<Client> {
   const { validateOnline, io, ...endpointOptions } = options;
+  const host = await resolveHost(name);
   let client: Client | undefined;
   // any local address: the kernel picks the source that routes to the server
   const opened = await openEndpoint<EndpointEvent>(

@@ -4,6 +4,8 @@
  * forced). PAPERCLIP_IO=native|dgram forces one (native where it is missing is an error);
  * PAPERCLIP_BACKEND=js implies dgram. A per-call `io` option wins over both.
  */
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
 import { backendName } from '../native.js';
 import { Endpoint, type EndpointOptions } from '../protocol/endpoint.js';
 import { nativeEngineClass } from './native-engine.js';
@@ -31,7 +33,16 @@ function slotCapacity(options: EndpointOptions): number {
   return (options.maxConnections ?? 1024) + 64;
 }
 
-/** Builds the endpoint and binds its driver on the chosen path. */
+/**
+ * An IP literal for `host`: names are resolved once, here, with the system resolver (the
+ * endpoint names peers by IP and port, so a peer known as "localhost:4000" would never match
+ * the "127.0.0.1:4000" its datagrams come from).
+ */
+export async function resolveHost(host: string): Promise<string> {
+  return isIP(host) !== 0 ? host : (await lookup(host)).address;
+}
+
+/** Builds the endpoint and binds its driver on the chosen path (`host` an IP literal). */
 export async function openEndpoint<E>(
   options: EndpointOptions,
   onEvent: (event: E) => void,

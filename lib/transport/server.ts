@@ -12,7 +12,7 @@ import type { DisconnectReason } from '../protocol/connection-events.js';
 import type { ErrorCodeInfo } from '../wire/errors.js';
 import { deliveryName, kindFor, type DeliveryName, type SendOptions } from './send-options.js';
 import type { EndpointDriver } from './udp-driver.js';
-import { openEndpoint, type IoBackend } from './io-backend.js';
+import { openEndpoint, resolveHost, type IoBackend } from './io-backend.js';
 import { NativeDriver } from './native-driver.js';
 import type { NativeEngineStats } from './native-engine.js';
 import { transportNow } from './clock.js';
@@ -153,7 +153,8 @@ export class Server extends EventEmitter<ServerEvents> {
 }
 
 export async function createServer(options: ServerOptions = {}): Promise<Server> {
-  const { host = '127.0.0.1', port = 0, io, ...endpointOptions } = options;
+  const { host: name = '127.0.0.1', port = 0, io, ...endpointOptions } = options;
+  const host = await resolveHost(name);
   let server: Server | undefined;
   const opened = await openEndpoint<EndpointEvent>(
     { ...endpointOptions, listen: true, random: (out) => randomFillSync(out) },

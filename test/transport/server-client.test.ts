@@ -82,6 +82,18 @@ describe('createServer / connect over UDP', () => {
     expect(reasons).toEqual(['peer 2.1', 'peer 2.1', 'peer 2.1']);
   });
 
+  it('accepts host names for the server and the client (resolved once, to an IP)', async () => {
+    const server = await createServer({ host: 'localhost' });
+    open.push(server);
+    const client = await connect('localhost', server.address.port);
+    open.push(client);
+    await client.connected;
+    const echoed = new Promise<string>((resolve) => client.once('message', (data) => resolve(new TextDecoder().decode(data))));
+    server.on('message', (peer, data) => peer.send(data));
+    client.send(new TextEncoder().encode('by name'));
+    expect(await echoed).toBe('by name');
+  });
+
   it('a 16 MiB message arrives intact through a proxy dropping 10 % of datagrams', async () => {
     const server = await createServer();
     open.push(server);
