@@ -2,6 +2,7 @@
 import { arch, platform } from 'node:os';
 import { backendName, nativeLoad, packageVersion } from '../native.js';
 import type { BackendName } from '../primitives/types.js';
+import { resolveIoBackend, type IoBackend } from '../transport/io-backend.js';
 
 export interface DoctorReport {
   readonly version: string;
@@ -12,6 +13,10 @@ export interface DoctorReport {
   readonly addonError: string | null;
   /** PAPERCLIP_BACKEND as set, or null. */
   readonly forced: string | null;
+  /** The I/O path servers and clients get by default: the native UDP engine or node:dgram. */
+  readonly io: IoBackend;
+  /** PAPERCLIP_IO as set, or null. */
+  readonly forcedIo: string | null;
   readonly node: string;
   readonly napi: string | undefined;
   readonly platform: string;
@@ -20,12 +25,15 @@ export interface DoctorReport {
 
 export function doctorReport(): DoctorReport {
   const forced = process.env.PAPERCLIP_BACKEND;
+  const forcedIo = process.env.PAPERCLIP_IO;
   return {
     version: packageVersion,
     backend: backendName,
     addon: nativeLoad.path,
     addonError: nativeLoad.error,
     forced: forced === undefined || forced === '' ? null : forced,
+    io: resolveIoBackend(),
+    forcedIo: forcedIo === undefined || forcedIo === '' ? null : forcedIo,
     node: process.version,
     napi: process.versions.napi,
     platform: platform(),
@@ -38,6 +46,7 @@ export function formatDoctorReport(r: DoctorReport): string {
     ['paperclip-net', r.version],
     ['backend', r.backend + (r.forced !== null ? ` (forced by PAPERCLIP_BACKEND=${r.forced})` : '')],
     ['addon', r.addon ?? `not loaded: ${r.addonError ?? 'not attempted'}`],
+    ['io', (r.io === 'native' ? 'native UDP engine (recvmmsg/sendmmsg batches)' : 'node:dgram') + (r.forcedIo !== null ? ` (forced by PAPERCLIP_IO=${r.forcedIo})` : '')],
     ['node', `${r.node} (N-API ${r.napi ?? '?'})`],
     ['platform', `${r.platform}-${r.arch}`],
   ];

@@ -46,16 +46,26 @@ describe('paperclip doctor', () => {
 
   it('PAPERCLIP_BACKEND=js selects the JS twin without a warning', async () => {
     const r = await doctor({ PAPERCLIP_BACKEND: 'js' });
-    expect(JSON.parse(r.stdout)).toMatchObject({ backend: 'js', forced: 'js' });
+    expect(JSON.parse(r.stdout)).toMatchObject({ backend: 'js', forced: 'js', io: 'dgram' });
     expect(r.stderr).toBe('');
+  });
+
+  it('rejects an unknown PAPERCLIP_IO with one clear line', async () => {
+    const r = await doctor({ PAPERCLIP_IO: 'io_uring' });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('PAPERCLIP_IO must be "native" or "dgram"');
   });
 
   it.runIf(nativeLoad.primitives !== null)('says native, with the addon path, after install', async () => {
     const r = await doctor({});
-    const report = JSON.parse(r.stdout) as { backend: string; addon: string };
+    const report = JSON.parse(r.stdout) as { backend: string; addon: string; io: string };
     expect(report.backend).toBe('native');
     expect(report.addon).toMatch(/\.node$/);
+    // the batched engine is the default I/O path wherever the addon has it (Linux)
+    expect(report.io).toBe(process.platform === 'linux' ? 'native' : 'dgram');
     expect(r.stderr).toBe('');
+    const dgram = await doctor({ PAPERCLIP_IO: 'dgram' });
+    expect(JSON.parse(dgram.stdout)).toMatchObject({ io: 'dgram', forcedIo: 'dgram' });
   });
 });
 
