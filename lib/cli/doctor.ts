@@ -3,6 +3,9 @@ import { arch, platform } from 'node:os';
 import { backendName, nativeLoad, packageVersion } from '../native.js';
 import type { BackendName } from '../primitives/types.js';
 import { resolveIoBackend, type IoBackend } from '../transport/io-backend.js';
+import { META_INTS, SLOT_WORDS, nativeEngineClass } from '../transport/native-engine.js';
+
+const yes = (b: boolean): string => (b ? 'yes' : 'no');
 
 export interface DoctorReport {
   readonly version: string;
@@ -17,6 +20,11 @@ export interface DoctorReport {
   readonly io: IoBackend;
   /** PAPERCLIP_IO as set, or null. */
   readonly forcedIo: string | null;
+  /**
+   * What the kernel offers the native engine, probed on a loopback socket: batched system calls
+   * (recvmmsg/sendmmsg, Linux), UDP GSO (UDP_SEGMENT) and GRO. null without the engine.
+   */
+  readonly kernel: { readonly recvmmsg: boolean; readonly gso: boolean; readonly gro: boolean } | null;
   readonly node: string;
   readonly napi: string | undefined;
   readonly platform: string;
@@ -34,11 +42,28 @@ export function doctorReport(): DoctorReport {
     forced: forced === undefined || forced === '' ? null : forced,
     io: resolveIoBackend(),
     forcedIo: forcedIo === undefined || forcedIo === '' ? null : forcedIo,
+    kernel: probeKernel(),
     node: process.version,
     napi: process.versions.napi,
     platform: platform(),
     arch: arch(),
   };
+}
+
+/** Binds a throwaway engine socket on loopback (its constructor probes GSO and GRO) and closes it. */
+function probeKernel(): DoctorReport['kernel'] {
+  const Engine = nativeEngineClass();
+  if (Engine === undefined) return null;
+  const engine = new Engine({
+    host: '127.0.0.1', port: 0, listen: false, state: new Uint32Array(SLOT_WORDS), out: new Uint8Array(65_536), meta: new Int32Array(META_INTS),
+    onBatch: () => undefined,
+  });
+  try {
+    const { gso, gro } = engine.stats();
+    return { recvmmsg: true, gso, gro };
+  } finally {
+    engine.close();
+  }
 }
 
 export function formatDoctorReport(r: DoctorReport): string {
@@ -47,6 +72,7 @@ export function formatDoctorReport(r: DoctorReport): string {
     ['backend', r.backend + (r.forced !== null ? ` (forced by PAPERCLIP_BACKEND=${r.forced})` : '')],
     ['addon', r.addon ?? `not loaded: ${r.addonError ?? 'not attempted'}`],
     ['io', (r.io === 'native' ? 'native UDP engine (recvmmsg/sendmmsg batches)' : 'node:dgram') + (r.forcedIo !== null ? ` (forced by PAPERCLIP_IO=${r.forcedIo})` : '')],
+    ['kernel', r.kernel === null ? 'not probed (no native engine)' : `recvmmsg/sendmmsg ${yes(r.kernel.recvmmsg)}, UDP GSO ${yes(r.kernel.gso)}, UDP GRO ${yes(r.kernel.gro)}`],
     ['node', `${r.node} (N-API ${r.napi ?? '?'})`],
     ['platform', `${r.platform}-${r.arch}`],
   ];

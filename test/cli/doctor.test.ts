@@ -58,8 +58,10 @@ describe('paperclip doctor', () => {
 
   it.runIf(nativeLoad.primitives !== null)('says native, with the addon path, after install', async () => {
     const r = await doctor({});
-    const report = JSON.parse(r.stdout) as { backend: string; addon: string; io: string };
+    const report = JSON.parse(r.stdout) as { backend: string; addon: string; io: string; kernel: unknown };
     expect(report.backend).toBe('native');
+    // probed on a real loopback socket: the batched calls exist wherever the engine does
+    if (process.platform === 'linux') expect(report.kernel).toEqual({ recvmmsg: true, gso: expect.any(Boolean), gro: expect.any(Boolean) });
     expect(report.addon).toMatch(/\.node$/);
     // the batched engine is the default I/O path wherever the addon has it (Linux)
     expect(report.io).toBe(process.platform === 'linux' ? 'native' : 'dgram');
