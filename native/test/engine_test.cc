@@ -26,6 +26,7 @@
 #include "../sealed_header.h"
 #include "../status.h"
 #include "../udp_engine.h"
+#include "../fuzz/ack_window_model.h"
 
 using namespace paperclip;
 using Buf = std::vector<uint8_t>;
@@ -68,37 +69,9 @@ std::string u64s(uint64_t v) { return std::to_string(v); }
 
 constexpr uint64_t kMax53 = (uint64_t{1} << 53) - 1;
 
-// What the window means: the set of committed values no older than the window, and the top.
-struct WindowModel {
-  std::set<uint64_t> seen;  // pruned to (top - 1024, top]
-  int64_t top = -1;
+using WindowModel = fuzz::AckWindowModel;
 
-  bool check(uint64_t v) const {
-    if (top < 0 || v > static_cast<uint64_t>(top)) return true;
-    if (static_cast<uint64_t>(top) - v >= kAckWindowSize) return false;
-    return seen.count(v) == 0;
-  }
-  void commit(uint64_t v) {
-    seen.insert(v);
-    if (top < 0 || v > static_cast<uint64_t>(top)) top = static_cast<int64_t>(v);
-    while (!seen.empty() && *seen.begin() + kAckWindowSize <= static_cast<uint64_t>(top)) seen.erase(seen.begin());
-  }
-};
-
-// The 36 words as lib/protocol/ack-window.ts lays them out: [0] any, [1] top hi, [2] top lo,
-// [4, 36) bit (v mod 1024) set iff v was committed and lies in the window.
-std::string layoutMismatch(const std::vector<uint32_t>& w, const WindowModel& m) {
-  if (w[0] != (m.top >= 0 ? 1u : 0u)) return "word 0 is " + std::to_string(w[0]);
-  if (m.top < 0) return {};
-  const auto top = static_cast<uint64_t>(m.top);
-  if (w[1] != static_cast<uint32_t>(top >> 32) || w[2] != static_cast<uint32_t>(top)) return "top words";
-  std::array<uint32_t, 32> map{};
-  for (uint64_t v : m.seen) map[(v % kAckWindowSize) >> 5] |= 1u << (v % 32);
-  for (size_t i = 0; i < 32; i++) {
-    if (w[4 + i] != map[i]) return "bitmap word " + std::to_string(4 + i);
-  }
-  return {};
-}
+std::string layoutMismatch(const std::vector<uint32_t>& w, const WindowModel& m) { return fuzz::ackWindowLayoutMismatch(w, m); }
 
 // Random check/commit over counters from `start`: runs of +1, reordering, duplicates, too-old
 // values, jumps around and beyond 1024 and large jumps, clamped to 2^53 - 1.
@@ -153,27 +126,15 @@ void testCounterWindow(uint64_t start, size_t steps, uint64_t seed, bool huge, c
 // The 16-bit sequence id use: extended ids, duplicates, ack id and ack bits.
 struct SequenceModel {
   WindowModel w;
-  uint64_t unwrap(uint16_t s) const {
-    if (w.top < 0) return uint64_t{s} + 0x10000;
-    // the candidate congruent to s in [top - 32768, top + 32767]
-    const uint64_t base = static_cast<uint64_t>(w.top) - 0x8000;
-    return base + ((s - base) & 0xffff);
-  }
+  uint64_t unwrap(uint16_t s) const { return w.unwrap(s); }
   bool record(uint16_t s) {
     const uint64_t e = unwrap(s);
     if (!w.check(e)) return false;
     w.commit(e);
     return true;
   }
-  uint16_t ackId() const { return static_cast<uint16_t>(w.top); }
-  uint32_t ackBits() const {
-    uint32_t bits = 0;
-    for (uint32_t i = 0; i < 32 && w.top >= 0; i++) {
-      const int64_t v = w.top - 1 - static_cast<int64_t>(i);
-      if (v >= 0 && w.seen.count(static_cast<uint64_t>(v)) != 0) bits |= 1u << i;
-    }
-    return bits;
-  }
+  uint16_t ackId() const { return w.ackId(); }
+  uint32_t ackBits() const { return w.ackBits(); }
 };
 
 void testSequenceWindow(uint16_t first, size_t steps, uint64_t seed, const std::string& name) {
