@@ -363,9 +363,12 @@ static void raw_fill(gen_t *g, uint32_t ci, uint64_t now) {
   if (c->nfree > 0 && g->phase != PHASE_DRAIN) g->starved = true;
 }
 
-static void raw_recv(gen_t *g, uint32_t ci) {
+typedef void (*datagram_fn)(gen_t *g, uint32_t ci, unsigned char *p, size_t len, uint64_t now);
+
+/* Reads client ci's socket with recvmmsg, at most 4 batches per wake-up so one busy client cannot
+   starve the others; truncated datagrams are bad, the rest go to on_datagram. */
+static void recv_batches(gen_t *g, uint32_t ci, datagram_fn on_datagram) {
   client_t *c = &g->cl[ci];
-  /* At most 4 batches per wake-up, so one busy client cannot starve the others. */
   for (int turn = 0; turn < 4; turn++) {
     for (unsigned i = 0; i < BATCH; i++) g->rmsg[i].msg_hdr.msg_flags = 0;
     int got = recvmmsg(c->fd, g->rmsg, BATCH, MSG_DONTWAIT, NULL);
@@ -377,14 +380,26 @@ static void raw_recv(gen_t *g, uint32_t ci) {
     }
     uint64_t now = now_ns();
     for (int i = 0; i < got; i++) {
-      if ((g->rmsg[i].msg_hdr.msg_flags & MSG_TRUNC) != 0 || g->rmsg[i].msg_len == 0) {
+      if ((g->rmsg[i].msg_hdr.msg_flags & MSG_TRUNC) != 0) {
         g->bad++;
         continue;
       }
-      on_echo(g, ci, g->rbuf + (size_t)i * g->rstride, g->rmsg[i].msg_len, now);
+      on_datagram(g, ci, g->rbuf + (size_t)i * g->rstride, g->rmsg[i].msg_len, now);
     }
     if ((unsigned)got < BATCH) break;
   }
+}
+
+static void raw_on_datagram(gen_t *g, uint32_t ci, unsigned char *p, size_t len, uint64_t now) {
+  if (len == 0) {
+    g->bad++;
+    return;
+  }
+  on_echo(g, ci, p, len, now);
+}
+
+static void raw_recv(gen_t *g, uint32_t ci) {
+  recv_batches(g, ci, raw_on_datagram);
   raw_fill(g, ci, now_ns());
 }
 
@@ -718,25 +733,7 @@ static void pc_on_datagram(gen_t *g, uint32_t ci, unsigned char *p, size_t len, 
 
 static void pc_recv(gen_t *g, uint32_t ci) {
   client_t *c = &g->cl[ci];
-  for (int turn = 0; turn < 4; turn++) { /* as raw_recv: at most 4 batches per wake-up */
-    for (unsigned i = 0; i < BATCH; i++) g->rmsg[i].msg_hdr.msg_flags = 0;
-    int got = recvmmsg(c->fd, g->rmsg, BATCH, MSG_DONTWAIT, NULL);
-    if (got < 0) {
-      if (errno == EINTR) continue;
-      if (errno == EAGAIN || errno == EWOULDBLOCK) break;
-      if (errno == ECONNREFUSED) fatal("server refused (ICMP port unreachable): is it running?");
-      fatal_errno("recvmmsg");
-    }
-    uint64_t now = now_ns();
-    for (int i = 0; i < got; i++) {
-      if ((g->rmsg[i].msg_hdr.msg_flags & MSG_TRUNC) != 0) {
-        g->bad++;
-        continue;
-      }
-      pc_on_datagram(g, ci, g->rbuf + (size_t)i * g->rstride, g->rmsg[i].msg_len, now);
-    }
-    if ((unsigned)got < BATCH) break;
-  }
+  recv_batches(g, ci, pc_on_datagram);
   uint64_t now = now_ns();
   if (g->phase != PHASE_DRAIN) pc_fill(g, ci, now, NULL, 0); /* carries the ACK fields when it sends */
   /* as the library's own clients do: two unacknowledged RELIABLE datagrams (or a duplicate) are
