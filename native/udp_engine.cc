@@ -100,7 +100,7 @@ AddressKey keyOf(const sockaddr_storage& address) {
 }
 
 UdpEngine::UdpEngine(const std::string& host, uint16_t port, bool listen, Array<uint32_t> state)
-    : listen_(listen), ipv6_(host.find(':') != std::string::npos), host_(host), state_(state),
+    : listen_(listen), ipv6_(host.find(':') != std::string::npos), state_(state),
       slots_(state.size / kSlotWords) {
   sockaddr_storage address;
   socklen_t length = 0;

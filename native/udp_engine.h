@@ -88,7 +88,6 @@ class UdpEngine {
 
   int fd() const { return fd_; }
   uint16_t localPort() const;
-  const std::string& localHost() const { return host_; }
   size_t capacity() const { return slots_.size(); }
   const EngineStats& stats() const { return stats_; }
   bool gsoAvailable() const { return gso_; }
@@ -139,7 +138,6 @@ class UdpEngine {
   bool listen_ = false;
   bool ipv6_ = false;
   bool gso_ = false, gro_ = false;
-  std::string host_;
   Array<uint32_t> state_;
   std::vector<Slot> slots_;
   std::unordered_map<AddressKey, uint32_t, AddressKeyHash> bySource_;

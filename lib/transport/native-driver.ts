@@ -47,8 +47,6 @@ export class NativeDriver<E> implements EndpointDriver {
   private timer: EndpointTimer | undefined;
   private readonly reentry = new Reentry();
   private closed = false;
-  /** JS calls made by the engine (one per batch) — the test of issue 6 counts them. */
-  callbacks = 0;
 
   /** Binds the engine; start() it with the endpoint built around `slots` (its offload). */
   constructor(options: NativeDriverOptions) {
@@ -148,7 +146,6 @@ export class NativeDriver<E> implements EndpointDriver {
   private onBatch(entries: number): void {
     const endpoint = this.endpoint;
     if (this.closed || endpoint === undefined) return;
-    this.callbacks++;
     const now = transportNow();
     const meta = this.meta;
     for (let i = 0; i < entries; i++) {

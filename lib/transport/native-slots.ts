@@ -75,10 +75,6 @@ export class NativeSlots implements ConnectionOffload {
     return this.sealed[slot] === true;
   }
 
-  get inUse(): number {
-    return this.byAddress.size;
-  }
-
   watch(address: string): void {
     if (this.byAddress.has(address)) return;
     const slot = this.take(address);
