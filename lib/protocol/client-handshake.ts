@@ -44,8 +44,7 @@ import {
   type SessionKeys,
   type X25519KeyPair,
 } from './handshake/index.js';
-import type { PacketProtection } from './packet-protection.js';
-import { HANDSHAKE_FLAGS, UNENCRYPTED_OFFER_BIT, sessionProtection } from './session-protection.js';
+import { HANDSHAKE_FLAGS, UNENCRYPTED_OFFER_BIT } from './session-protection.js';
 
 export interface ClientHandshakeConfig {
   readonly random: RandomFill;
@@ -74,7 +73,6 @@ export type ClientOutcome =
   | {
       readonly kind: 'established';
       readonly keys: SessionKeys;
-      readonly protection: PacketProtection;
       readonly unencrypted: boolean;
       /** The client's Finished ACK datagram: sent now, retransmitted until the server answers. */
       readonly finished: Uint8Array;
@@ -251,7 +249,7 @@ export class ClientHandshake {
       buildFinishedAck(encodeFinishedData(keys, c.identity), { sequence: this.sequence++, ackId: 1, ackBits: 1, flags: HANDSHAKE_FLAGS }),
     );
     const unencrypted = (this.offer & UNENCRYPTED_OFFER_BIT) !== 0;
-    return { kind: 'established', keys, protection: sessionProtection(keys, unencrypted), unencrypted, finished };
+    return { kind: 'established', keys, unencrypted, finished };
   }
 
   private sendHello(): void {

@@ -35,8 +35,7 @@ import {
 } from './handshake/index.js';
 import { equalBytes } from './endpoint-bytes.js';
 import { AeadProtection } from './packet-protection.js';
-import { HANDSHAKE_FLAGS, UNENCRYPTED_OFFER_BIT, aeadFor, sessionProtection } from './session-protection.js';
-import type { PacketProtection } from './packet-protection.js';
+import { HANDSHAKE_FLAGS, UNENCRYPTED_OFFER_BIT, aeadFor } from './session-protection.js';
 
 export interface ServerHandshakeConfig {
   readonly random: RandomFill;
@@ -188,10 +187,6 @@ export class PendingHandshake {
       if (e instanceof WireError) return false;
       throw e;
     }
-  }
-
-  protection(): PacketProtection {
-    return sessionProtection(this.keys, this.unencrypted);
   }
 }
 
