@@ -15,22 +15,13 @@
 #include "../hchacha20.h"
 #include "../status.h"
 
+#include "check.h"
+
 using namespace paperclip;
+using namespace paperclip::test;
 using Buf = std::vector<uint8_t>;
 
 namespace {
-
-int passed = 0;
-int failed = 0;
-
-void check(bool ok, const std::string& what) {
-  if (ok) {
-    passed++;
-  } else {
-    failed++;
-    std::printf("FAIL %s\n", what.c_str());
-  }
-}
 
 Buf fromHex(const char* hex) {
   Buf out;

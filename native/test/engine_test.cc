@@ -28,22 +28,13 @@
 #include "../udp_engine.h"
 #include "../fuzz/ack_window_model.h"
 
+#include "check.h"
+
 using namespace paperclip;
+using namespace paperclip::test;
 using Buf = std::vector<uint8_t>;
 
 namespace {
-
-int passed = 0;
-int failed = 0;
-
-void check(bool ok, const std::string& what) {
-  if (ok) {
-    passed++;
-  } else {
-    failed++;
-    std::printf("FAIL %s\n", what.c_str());
-  }
-}
 
 // xorshift64*, deterministic.
 struct Rng {
