@@ -7,7 +7,8 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import { transportNow } from './clock.js';
-import { EndpointTimer, Reentry } from './endpoint-timer.js';
+import { EndpointTimer } from './endpoint-timer.js';
+import { Reentry } from './reentry.js';
 
 /** What the driver needs from a protocol endpoint (lib/protocol's Endpoint implements it). */
 export interface SansIoEndpoint<E> {
