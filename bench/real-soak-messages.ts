@@ -114,6 +114,8 @@ export interface StatsSnapshot {
   readonly bytesSent: number;
   readonly retransmits: number;
   readonly lost: number;
+  readonly spuriousLosses: number;
+  readonly congestionEvents: number;
   readonly loss: number;
   readonly duplicates: number;
   readonly malformed: number;
@@ -141,8 +143,8 @@ export interface ClientResult {
 
 export function snapshot(s: StatsSnapshot | undefined): StatsSnapshot | undefined {
   if (s === undefined) return undefined;
-  const { packetsSent, packetsReceived, bytesSent, retransmits, lost, loss, duplicates, malformed, decryptFailed, replayed, rtt, cwnd } = s;
-  return { packetsSent, packetsReceived, bytesSent, retransmits, lost, loss, duplicates, malformed, decryptFailed, replayed, rtt, cwnd };
+  const { packetsSent, packetsReceived, bytesSent, retransmits, lost, spuriousLosses, congestionEvents, loss, duplicates, malformed, decryptFailed, replayed, rtt, cwnd } = s;
+  return { packetsSent, packetsReceived, bytesSent, retransmits, lost, spuriousLosses, congestionEvents, loss, duplicates, malformed, decryptFailed, replayed, rtt, cwnd };
 }
 
 /** Writes one ChildLine. */

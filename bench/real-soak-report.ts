@@ -24,7 +24,8 @@ function describeLink(r: RealSoakResult): string {
 function describeStats(side: string, s: StatsSnapshot | undefined): string {
   if (s === undefined) return `${side}: no stats`;
   return (
-    `${side}: ${int(s.packetsSent)} datagrams sent, ${int(s.lost)} declared lost (${pct(s.loss)}), ${int(s.retransmits)} pieces retransmitted, ` +
+    `${side}: ${int(s.packetsSent)} datagrams sent, ${int(s.lost)} declared lost (${pct(s.loss)}; ${int(s.spuriousLosses)} of them acknowledged later), ` +
+    `${int(s.retransmits)} pieces retransmitted, ${int(s.congestionEvents)} window reductions, ` +
     `${int(s.packetsReceived)} received, ${int(s.replayed)} replayed/duplicate datagrams dropped, ${int(s.decryptFailed)} failed authentication, ` +
     `${int(s.malformed)} malformed; srtt ${s.rtt.toFixed(0)} ms, cwnd ${int(s.cwnd)} B`
   );

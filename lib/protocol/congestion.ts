@@ -4,6 +4,7 @@
  * a retransmission timeout. A game's send rate is usually far below the window; the window
  * matters when a level download or a burst meets a thin or lossy link.
  */
+import type { AckedDatagram, CongestionController } from './congestion-controller.js';
 
 export interface CongestionOptions {
   /** The datagram budget, bytes. */
@@ -14,7 +15,7 @@ export interface CongestionOptions {
   readonly minimumWindow?: number;
 }
 
-export class NewRenoController {
+export class NewRenoController implements CongestionController {
   private window: number;
   private threshold = Number.POSITIVE_INFINITY;
   /** Datagrams sent before this time belong to the current recovery period. */
@@ -41,7 +42,13 @@ export class NewRenoController {
     return bytesInFlight + bytes <= this.window;
   }
 
-  onAcked(bytes: number, sentAt: number): void {
+  /** Loss is the only signal here. */
+  onRttSample(): void {}
+
+  /** RFC 9002 does not undo a reduction for a spurious loss; neither does this. */
+  onSpuriousLoss(): void {}
+
+  onAcked(_now: number, { bytes, sentAt }: AckedDatagram): void {
     if (sentAt <= this.recoveryStart) return;
     if (this.window < this.threshold) this.window += bytes;
     else this.window += (this.mtu * bytes) / this.window;

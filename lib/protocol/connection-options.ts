@@ -1,4 +1,5 @@
 /** Connection limits and timers, each with its documented default (docs/PROTOCOL.md). */
+import type { CongestionControl } from './congestion-controller.js';
 
 export interface ConnectionOptions {
   /** Largest datagram sent, bytes. Default 1200 (safe on virtually every path). */
@@ -28,6 +29,13 @@ export interface ConnectionOptions {
   readonly maxQueuedUnreliableBytes?: number;
   /** Send-rate cap in bytes per second; 0 = only congestion control limits. Default 0. */
   readonly maxSendRate?: number;
+  /**
+   * 'loss-tolerant' (default) reads queueing delay and treats random loss as noise;
+   * 'newreno' halves on every loss event (RFC 9002). docs/PROTOCOL.md, "Congestion control".
+   */
+  readonly congestionControl?: CongestionControl;
+  /** 'loss-tolerant': smoothed loss rate (0..1] above which loss counts as congestion. Default 0.35. */
+  readonly lossTolerance?: number;
   /** Fewest ms between two ERROR replies to bad datagrams. Default 1000. */
   readonly errorReplyIntervalMs?: number;
   /** RTO bounds, ms. Defaults 30 and 10,000; initial 250. */
@@ -52,6 +60,8 @@ export function resolveConnectionOptions(o: ConnectionOptions = {}): ResolvedCon
     compressionThreshold: o.compressionThreshold ?? 0,
     maxQueuedUnreliableBytes: o.maxQueuedUnreliableBytes ?? 256 * 1024,
     maxSendRate: o.maxSendRate ?? 0,
+    congestionControl: o.congestionControl ?? 'loss-tolerant',
+    lossTolerance: o.lossTolerance ?? 0.35,
     errorReplyIntervalMs: o.errorReplyIntervalMs ?? 1000,
     minRtoMs: o.minRtoMs ?? 30,
     maxRtoMs: o.maxRtoMs ?? 10_000,
@@ -59,6 +69,12 @@ export function resolveConnectionOptions(o: ConnectionOptions = {}): ResolvedCon
   };
   if (!Number.isInteger(resolved.mtu) || resolved.mtu < 576 || resolved.mtu > 65_507) {
     throw new RangeError(`mtu must be an integer 576..65507, got ${resolved.mtu}`);
+  }
+  if (resolved.congestionControl !== 'loss-tolerant' && resolved.congestionControl !== 'newreno') {
+    throw new RangeError(`congestionControl must be 'loss-tolerant' or 'newreno', got ${String(resolved.congestionControl)}`);
+  }
+  if (!(resolved.lossTolerance > 0 && resolved.lossTolerance <= 1)) {
+    throw new RangeError(`lossTolerance must be in (0, 1], got ${resolved.lossTolerance}`);
   }
   if (resolved.reassemblyMemoryCap < resolved.maxMessageSize) {
     throw new RangeError('reassemblyMemoryCap must be at least maxMessageSize');

@@ -15,7 +15,7 @@ import { ErrorCode, WireError, lookupErrorCode, type ErrorCodeInfo } from '../wi
 import type { Packet } from '../wire/packet.js';
 import { kindOf, type ChannelKind } from './channel-kind.js';
 import { createChannelReceiver, type ChannelReceiver } from './channel-receiver.js';
-import { NewRenoController } from './congestion.js';
+import { createCongestionController, type CongestionController } from './congestion-controller.js';
 import type { ConnectionEvent, DisconnectReason } from './connection-events.js';
 import { resolveConnectionOptions, type ConnectionOptions, type ResolvedConnectionOptions } from './connection-options.js';
 import { Fifo } from './fifo.js';
@@ -41,6 +41,8 @@ export interface ConnectionCounters {
   retransmits: number;
   /** Datagrams declared lost. */
   lost: number;
+  /** Of those, acknowledged later after all (reordered or delayed, not lost). */
+  spuriousLosses: number;
   duplicates: number;
   malformed: number;
   replayed: number;
@@ -54,6 +56,8 @@ export interface ConnectionStats extends ConnectionCounters {
   readonly rtt: number;
   readonly rttvar: number;
   readonly cwnd: number;
+  /** Window reductions: congestive losses and retransmission timeouts. */
+  readonly congestionEvents: number;
   readonly bytesInFlight: number;
   /** lost / ack-eliciting datagrams sent. */
   readonly loss: number;
@@ -72,6 +76,8 @@ const MIN_MTU = 576;
 const inflateScratch = new Uint8Array(MAX_INFLATED_DATAGRAM);
 const frameBuffer = new Uint8Array(MAX_INFLATED_DATAGRAM);
 const EMPTY = new Uint8Array(0);
+/** An ACK reaches back 33 datagrams: within one batch of arrivals, acknowledge every 16. */
+const ACK_EVERY_IN_BATCH = 16;
 
 export class Connection {
   private stateValue: ConnectionState = 'connected';
@@ -83,7 +89,7 @@ export class Connection {
   private readonly fragments: FragmentAssembler;
   private readonly queue: SendQueue;
   private readonly rtt: RttEstimator;
-  private readonly cc: NewRenoController;
+  private readonly cc: CongestionController;
   private readonly events = new Fifo<ConnectionEvent>();
   /** Datagrams ready to go ahead of data: PONGs, ERROR replies, the disconnect. */
   private readonly control = new Fifo<Uint8Array>();
@@ -99,8 +105,10 @@ export class Connection {
   private rateTokens: number;
   private rateUpdatedAt: number;
   private ackElicitingSent = 0;
+  /** Last time an acknowledgement covered new data, or the retransmission timer fired. */
+  private progressAt = Number.NEGATIVE_INFINITY;
   readonly counters: ConnectionCounters = {
-    packetsSent: 0, packetsReceived: 0, bytesSent: 0, bytesReceived: 0, retransmits: 0, lost: 0,
+    packetsSent: 0, packetsReceived: 0, bytesSent: 0, bytesReceived: 0, retransmits: 0, lost: 0, spuriousLosses: 0,
     duplicates: 0, malformed: 0, replayed: 0, decryptFailed: 0, unprotected: 0, messagesSent: 0, messagesDelivered: 0,
   };
 
@@ -131,7 +139,7 @@ export class Connection {
       timeoutMs: this.o.reassemblyTimeoutMs,
     });
     this.rtt = new RttEstimator({ minRto: this.o.minRtoMs, maxRto: this.o.maxRtoMs, initialRto: this.o.initialRtoMs });
-    this.cc = new NewRenoController({ mtu: this.o.mtu });
+    this.cc = createCongestionController({ mtu: this.o.mtu, algorithm: this.o.congestionControl, lossTolerance: this.o.lossTolerance });
     this.lastSentAt = now;
     this.lastReceivedAt = now;
     this.rateTokens = this.rateBurst();
@@ -148,6 +156,7 @@ export class Connection {
       rtt: this.rtt.srtt,
       rttvar: this.rtt.rttvar,
       cwnd: this.cc.cwnd,
+      congestionEvents: this.cc.congestionEvents,
       bytesInFlight: this.sent.bytesInFlight,
       loss: this.ackElicitingSent === 0 ? 0 : this.counters.lost / this.ackElicitingSent,
       droppedUnreliable: this.queue.droppedUnreliable,
@@ -253,11 +262,12 @@ export class Connection {
       return;
     }
     this.onLost(now, this.sent.detectLost(now, this.lossDelay()));
-    const oldest = this.sent.oldestAckEliciting();
-    if (oldest !== undefined && now >= oldest.sentAt + this.rtt.rto) {
-      const expired = this.sent.expire(now, this.rtt.rto);
+    const deadline = this.retransmitDeadline();
+    if (deadline !== undefined && now >= deadline) {
+      const expired = this.sent.expire(now, this.retransmitTimeout());
       this.cc.onTimeout(now);
       this.rtt.onTimeout();
+      this.progressAt = now;
       this.onLost(now, expired, false);
     }
     this.fragments.expire(now);
@@ -274,8 +284,8 @@ export class Connection {
     if (this.stateValue === 'connected') t = Math.min(t, this.lastSentAt + this.o.heartbeatIntervalMs);
     const loss = this.sent.nextLossTime(this.lossDelay());
     if (loss !== undefined) t = Math.min(t, loss);
-    const oldest = this.sent.oldestAckEliciting();
-    if (oldest !== undefined) t = Math.min(t, oldest.sentAt + this.rtt.rto);
+    const retransmit = this.retransmitDeadline();
+    if (retransmit !== undefined) t = Math.min(t, retransmit);
     const expiry = this.fragments.nextExpiry();
     if (expiry !== undefined) t = Math.min(t, expiry);
     if (this.queue.hasPending && this.o.maxSendRate > 0 && this.rateTokens < this.o.mtu) {
@@ -315,7 +325,7 @@ export class Connection {
           return true;
         } else {
           const sentAt = readTimestamp(packet.data);
-          if (sentAt !== undefined && sentAt <= now) this.rtt.sample(now - sentAt);
+          if (sentAt !== undefined && sentAt <= now) this.sampleRtt(now - sentAt);
         }
         return true;
       case PacketType.ERROR:
@@ -413,16 +423,28 @@ export class Connection {
 
   private applyAck(now: number, ackId: number, ackBits: number): void {
     const outcome = this.sent.onAck(ackId, ackBits, this.nextSequence, now, this.lossDelay());
-    if (outcome.rttSample !== undefined) this.rtt.sample(outcome.rttSample);
+    if (outcome.rttSample !== undefined) this.sampleRtt(outcome.rttSample);
+    if (outcome.acked.length > 0) this.progressAt = now;
     for (const record of outcome.acked) {
       if ('disconnect' in record.payload) {
         this.finish('local', record.payload.disconnect, record.payload.detail);
         return;
       }
-      this.cc.onAcked(record.bytes, record.sentAt);
+      this.cc.onAcked(now, record, this.nextSequence);
       this.queue.onAcked(record.payload.pieces);
     }
+    for (const record of outcome.spurious) {
+      this.counters.spuriousLosses++;
+      this.cc.onSpuriousLoss();
+      // its pieces arrived after all: retransmissions still queued for them are skipped
+      if (!('disconnect' in record.payload)) this.queue.onAcked(record.payload.pieces);
+    }
     this.onLost(now, outcome.lost);
+  }
+
+  private sampleRtt(rttMs: number): void {
+    this.rtt.sample(rttMs);
+    this.cc.onRttSample(rttMs);
   }
 
   private onLost(now: number, lost: readonly SentDatagram<SentPayload>[], signalCongestion = true): void {
@@ -439,13 +461,36 @@ export class Connection {
     }
   }
 
+  /**
+   * The retransmission timer restarts whenever an acknowledgement covers new data (RFC 6298 §5.3),
+   * not only when the oldest datagram was sent: behind a growing queue each datagram's RTT is a
+   * little longer than the last, and a timer anchored on send times alone fires for every one of
+   * them in turn while the acknowledgements are still flowing.
+   */
+  private retransmitDeadline(): number | undefined {
+    const oldest = this.sent.oldestAckEliciting();
+    return oldest === undefined ? undefined : Math.max(oldest.sentAt, this.progressAt) + this.retransmitTimeout();
+  }
+
+  /** RTO plus the peer's acknowledgement delay (RFC 9002 §6.2.1), assumed to be our own setting. */
+  private retransmitTimeout(): number {
+    return this.rtt.rto + this.o.maxAckDelayMs;
+  }
+
   private lossDelay(): number {
     if (this.rtt.sampleCount === 0) return this.rtt.rto;
-    return Math.max((9 / 8) * Math.max(this.rtt.srtt, this.rtt.latest), 1);
+    return Math.max(this.sent.timeThreshold * Math.max(this.rtt.srtt, this.rtt.latest), 1);
   }
 
   private scheduleAck(now: number, immediately: boolean): void {
     this.ackElicitingUnacked++;
+    if (this.ackElicitingUnacked >= ACK_EVERY_IN_BATCH) {
+      // A burst handled in one go (a recvmmsg batch, a virtual-time step) would otherwise get one
+      // ACK at the end, whose 32 bits cannot reach the burst's start: the sender would declare
+      // those datagrams lost and send them again. Queue an ACK now, while it still reaches them.
+      this.control.push(this.protect(this.withAck({ type: PacketType.DEFAULT, flags: 0, sequence: 0, data: EMPTY })));
+      return;
+    }
     this.ackDeadline = immediately || this.ackElicitingUnacked >= 2 ? now : Math.min(this.ackDeadline, now + this.o.maxAckDelayMs);
   }
 

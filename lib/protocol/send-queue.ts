@@ -103,6 +103,8 @@ export class SendQueue {
 
   /** The next piece to send (retransmissions first), without taking it. */
   peek(): Piece | undefined {
+    // a piece queued again after a spurious loss may have been acknowledged since
+    while (this.retransmit.peek()?.acked === true) this.retransmit.shift();
     return this.retransmit.peek() ?? this.fresh.peek();
   }
 

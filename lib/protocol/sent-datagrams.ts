@@ -4,7 +4,10 @@
  * low 16 bits. Loss is declared as in QUIC (RFC 9002 §6.1): a datagram is lost when one sent
  * `packetThreshold` later was acked (fast retransmit on ack-bit gaps), or when a later one was
  * acked and it is older than the time threshold; the caller's retransmission timer covers the
- * tail. Deadlines are always compared as `now >= start + duration`, the same sum the caller's
+ * tail. A datagram declared lost and acknowledged afterwards was reordered, not lost: that
+ * widens both thresholds for the rest of the connection (as RACK's reordering window does, RFC 8985
+ * §6.2), so paths that reorder stop producing spurious retransmissions and phantom loss.
+ * Deadlines are always compared as `now >= start + duration`, the same sum the caller's
  * timer uses, so floating-point rounding cannot leave a timer due that never fires.
  */
 
@@ -23,25 +26,48 @@ export interface AckOutcome<T> {
   readonly lost: SentDatagram<T>[];
   /** now − sentAt of the acked datagram named by the ack id, when it was newly acked. */
   readonly rttSample: number | undefined;
+  /** Datagrams this ACK covers that were already declared lost: the loss was spurious. */
+  readonly spurious: SentDatagram<T>[];
 }
 
 export interface SentDatagramsOptions {
   /** Datagrams in flight at most (keeps 16-bit ids unambiguous). Default 1024. */
   readonly capacity?: number;
-  /** Default 3. */
+  /** Initial packet threshold. Default 3. */
   readonly packetThreshold?: number;
+  /** The packet threshold never widens past this. Default 32 (the ACK bits' reach). */
+  readonly maxPacketThreshold?: number;
 }
+
+/** The time threshold starts at 9/8 of the RTT (RFC 9002 §6.1.2) and widens to 2 RTTs at most. */
+const TIME_THRESHOLD = 9 / 8;
+const MAX_TIME_THRESHOLD = 2;
 
 export class SentDatagrams<T> {
   private readonly records = new Map<number, SentDatagram<T>>();
   private readonly capacity: number;
-  private readonly packetThreshold: number;
+  private packetThresholdValue: number;
+  private readonly maxPacketThreshold: number;
+  private timeThresholdValue = TIME_THRESHOLD;
+  /** Recently declared lost, in declaration order, at most `capacity`: a later ACK proves them spurious. */
+  private readonly declaredLost = new Map<number, SentDatagram<T>>();
   private largestAcked = -1;
   private inFlightBytes = 0;
 
   constructor(options: SentDatagramsOptions = {}) {
     this.capacity = options.capacity ?? 1024;
-    this.packetThreshold = options.packetThreshold ?? 3;
+    this.packetThresholdValue = options.packetThreshold ?? 3;
+    this.maxPacketThreshold = Math.max(this.packetThresholdValue, options.maxPacketThreshold ?? 32);
+  }
+
+  /** Later datagrams acknowledged before one is declared lost. */
+  get packetThreshold(): number {
+    return this.packetThresholdValue;
+  }
+
+  /** The time threshold as a multiple of the RTT. */
+  get timeThreshold(): number {
+    return this.timeThresholdValue;
   }
 
   get count(): number {
@@ -76,19 +102,48 @@ export class SentDatagrams<T> {
     const newest = nextSequence - 1;
     const top = newest - ((newest - ackId) & 0xffff);
     const acked: SentDatagram<T>[] = [];
+    const spurious: SentDatagram<T>[] = [];
     let rttSample: number | undefined;
     const first = this.take(top);
     if (first !== undefined) {
       acked.push(first);
       if (first.ackEliciting) rttSample = now - first.sentAt;
+    } else {
+      this.takeSpurious(top, spurious);
     }
     for (let i = 0; i < 32; i++) {
       if (((ackBits >>> i) & 1) === 0) continue;
       const r = this.take(top - 1 - i);
       if (r !== undefined) acked.push(r);
+      else this.takeSpurious(top - 1 - i, spurious);
     }
     if (acked.length > 0 && top > this.largestAcked) this.largestAcked = top;
-    return { acked, lost: this.detectLost(now, lossDelay), rttSample };
+    for (const r of spurious) this.widenThresholds(r);
+    return { acked, lost: this.detectLost(now, lossDelay), rttSample, spurious };
+  }
+
+  private takeSpurious(sequence: number, into: SentDatagram<T>[]): void {
+    if (this.declaredLost.size === 0) return;
+    const r = this.declaredLost.get(sequence);
+    if (r === undefined) return;
+    this.declaredLost.delete(sequence);
+    into.push(r);
+  }
+
+  /** `r` arrived after `largestAcked - r.sequence` later datagrams: tolerate that much reordering. */
+  private widenThresholds(r: SentDatagram<T>): void {
+    const distance = this.largestAcked - r.sequence + 1;
+    this.packetThresholdValue = Math.min(this.maxPacketThreshold, Math.max(this.packetThresholdValue, distance));
+    this.timeThresholdValue = Math.min(MAX_TIME_THRESHOLD, this.timeThresholdValue + 1 / 8);
+  }
+
+  private declareLost(lost: readonly SentDatagram<T>[]): void {
+    for (const r of lost) {
+      this.take(r.sequence);
+      if (!r.ackEliciting) continue;
+      this.declaredLost.set(r.sequence, r);
+      if (this.declaredLost.size > this.capacity) this.declaredLost.delete(this.declaredLost.keys().next().value as number);
+    }
   }
 
   /** Datagrams lost by the packet or time threshold relative to the largest acked. */
@@ -96,9 +151,9 @@ export class SentDatagrams<T> {
     const lost: SentDatagram<T>[] = [];
     for (const r of this.records.values()) {
       if (r.sequence >= this.largestAcked) break;
-      if (this.largestAcked - r.sequence >= this.packetThreshold || now >= r.sentAt + lossDelay) lost.push(r);
+      if (this.largestAcked - r.sequence >= this.packetThresholdValue || now >= r.sentAt + lossDelay) lost.push(r);
     }
-    for (const r of lost) this.take(r.sequence);
+    this.declareLost(lost);
     return lost;
   }
 
@@ -109,7 +164,7 @@ export class SentDatagrams<T> {
       if (now < r.sentAt + rto) break;
       lost.push(r);
     }
-    for (const r of lost) this.take(r.sequence);
+    this.declareLost(lost);
     return lost;
   }
 
@@ -126,6 +181,7 @@ export class SentDatagrams<T> {
   clear(): SentDatagram<T>[] {
     const all = [...this.records.values()];
     this.records.clear();
+    this.declaredLost.clear();
     this.inFlightBytes = 0;
     return all;
   }

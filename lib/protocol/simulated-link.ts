@@ -20,6 +20,13 @@ export interface LinkConditions {
   readonly corrupt?: number;
   /** Datagrams larger than this are dropped. Default 65,507. */
   readonly mtu?: number;
+  /**
+   * A bottleneck: the link serialises datagrams at this many bytes per second behind a drop-tail
+   * queue of `queueBytes`. 0 = infinitely fast (the default).
+   */
+  readonly bandwidth?: number;
+  /** The bottleneck's queue, bytes. Default 64 KiB. */
+  readonly queueBytes?: number;
 }
 
 export interface LinkStats {
@@ -30,6 +37,10 @@ export interface LinkStats {
   reordered: number;
   corrupted: number;
   oversize: number;
+  /** Dropped because the bottleneck's queue was full. */
+  queueDrops: number;
+  /** The longest the bottleneck's queue grew, bytes. */
+  maxQueueBytes: number;
 }
 
 interface InFlight {
@@ -39,7 +50,9 @@ interface InFlight {
 }
 
 export class SimulatedLink {
-  readonly stats: LinkStats = { sent: 0, delivered: 0, lost: 0, duplicated: 0, reordered: 0, corrupted: 0, oversize: 0 };
+  readonly stats: LinkStats = { sent: 0, delivered: 0, lost: 0, duplicated: 0, reordered: 0, corrupted: 0, oversize: 0, queueDrops: 0, maxQueueBytes: 0 };
+  /** When the bottleneck finishes sending what it holds. */
+  private busyUntil = 0;
   private readonly heap: InFlight[] = [];
   private order = 0;
   private readonly c: Required<LinkConditions>;
@@ -53,6 +66,8 @@ export class SimulatedLink {
       reorder: conditions.reorder ?? 0,
       corrupt: conditions.corrupt ?? 0,
       mtu: conditions.mtu ?? 65_507,
+      bandwidth: conditions.bandwidth ?? 0,
+      queueBytes: conditions.queueBytes ?? 64 * 1024,
     };
   }
 
@@ -67,9 +82,25 @@ export class SimulatedLink {
       this.stats.lost++;
       return;
     }
+    const departs = this.bottleneck(now, bytes.length);
+    if (departs === undefined) return;
     const copies = this.rng.chance(this.c.duplicate) ? 2 : 1;
     if (copies === 2) this.stats.duplicated++;
-    for (let i = 0; i < copies; i++) this.schedule(now, bytes.slice());
+    for (let i = 0; i < copies; i++) this.schedule(departs, bytes.slice());
+  }
+
+  /** When a datagram entering now leaves the bottleneck, or undefined when its queue is full. */
+  private bottleneck(now: number, length: number): number | undefined {
+    if (this.c.bandwidth <= 0) return now;
+    const start = Math.max(now, this.busyUntil);
+    const queued = ((start - now) * this.c.bandwidth) / 1000;
+    if (queued + length > this.c.queueBytes) {
+      this.stats.queueDrops++;
+      return undefined;
+    }
+    this.stats.maxQueueBytes = Math.max(this.stats.maxQueueBytes, queued + length);
+    this.busyUntil = start + (length * 1000) / this.c.bandwidth;
+    return this.busyUntil;
   }
 
   /** Earliest pending delivery time, or undefined when nothing is in flight. */

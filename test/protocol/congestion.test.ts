@@ -15,11 +15,11 @@ describe('NewRenoController', () => {
 
   it('grows by the acked bytes in slow start and by about one datagram per window after', () => {
     const c = new NewRenoController({ mtu: 1000 });
-    c.onAcked(1000, 1);
+    c.onAcked(2, { bytes: 1000, sentAt: 1, sequence: 0 });
     expect(c.cwnd).toBe(11_000);
     c.onLost(2, 3);
     const w = c.cwnd;
-    for (let i = 0; i < 5; i++) c.onAcked(1000, 4);
+    for (let i = 0; i < 5; i++) c.onAcked(5, { bytes: 1000, sentAt: 4, sequence: 1 + i });
     expect(c.cwnd).toBeGreaterThan(w);
     expect(c.cwnd).toBeLessThan(w + 1000);
   });

@@ -58,4 +58,34 @@ describe('SentDatagrams', () => {
     expect(again.acked).toHaveLength(0);
     expect(again.rttSample).toBeUndefined();
   });
+
+  it('a datagram declared lost and acknowledged later is reported spurious and widens both thresholds', () => {
+    const w = window(20);
+    expect(w.packetThreshold).toBe(3);
+    expect(w.timeThreshold).toBe(9 / 8);
+    const first = w.onAck(9, 0, 20, 20, 1e9);
+    expect(first.lost.map((r) => r.payload)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    // 2 arrives after all, nine datagrams out of order: the next loss needs 10 later ones
+    const late = w.onAck(10, 1 << 7, 20, 21, 1e9); // ack id 10, bit 7 = 10 - 1 - 7 = 2
+    expect(late.spurious.map((r) => r.payload)).toEqual([2]);
+    expect(late.acked.map((r) => r.payload)).toEqual([10]);
+    expect(w.packetThreshold).toBe(9);
+    expect(w.timeThreshold).toBe(9 / 8 + 1 / 8);
+    // 7 and 8 are 8 and 7 behind 15 now: no longer enough to call them lost
+    expect(w.onAck(15, 0, 20, 22, 1e9).lost).toHaveLength(0);
+    // an ack naming a sequence never declared lost is not spurious; a second mention of 2 is nothing
+    expect(w.onAck(15, 1 << 12, 20, 23, 1e9).spurious).toHaveLength(0);
+  });
+
+  it('the packet threshold widens no further than its maximum, the time threshold no further than 2 RTTs', () => {
+    const w = new SentDatagrams<number>({ maxPacketThreshold: 8 });
+    for (let s = 0; s < 300; s++) w.add({ sequence: s, sentAt: s, bytes: 100, ackEliciting: true, payload: s });
+    for (let k = 0; k < 12; k++) {
+      const top = 40 + 20 * k;
+      w.onAck(top, 0, 300, 1000, 1e9); // everything 8 or more behind is declared lost
+      w.onAck(top + 1, 1 << 9, 300, 1001, 1e9); // then top + 1 - 1 - 9 = top - 9 arrives after all
+    }
+    expect(w.packetThreshold).toBe(8);
+    expect(w.timeThreshold).toBe(2);
+  });
 });

@@ -44,4 +44,19 @@ describe('SimulatedLink', () => {
     expect(outOfOrder).toBeGreaterThan(100);
     expect(run()).toEqual(a);
   });
+
+  it('a bottleneck serialises datagrams at its rate and drops what overflows its queue', () => {
+    // 100,000 B/s: a 1,000-byte datagram takes 10 ms; the queue holds 3,000 bytes
+    const link = new SimulatedLink({ latencyMs: 5, bandwidth: 100_000, queueBytes: 3000 }, new SeededRandom(1));
+    for (let i = 0; i < 5; i++) link.send(0, new Uint8Array(1000).fill(i));
+    expect(link.stats.queueDrops).toBe(2);
+    expect(link.stats.maxQueueBytes).toBe(3000);
+    expect(link.poll(14)).toHaveLength(0);
+    expect(link.poll(15).map((d) => d[0])).toEqual([0]);
+    expect(link.poll(35).map((d) => d[0])).toEqual([1, 2]);
+    // drained: the next datagram waits for nothing
+    link.send(100, new Uint8Array(1000).fill(9));
+    expect(link.nextDelivery()).toBe(115);
+  });
 });
+
