@@ -66,7 +66,7 @@ function probeKernel(): DoctorReport['kernel'] {
   }
 }
 
-export function formatDoctorReport(r: DoctorReport): string {
+export function formatDoctorReport(r: DoctorReport, extra: ReadonlyArray<[string, string]> = []): string {
   const rows: Array<[string, string]> = [
     ['paperclip-net', r.version],
     ['backend', r.backend + (r.forced !== null ? ` (forced by PAPERCLIP_BACKEND=${r.forced})` : '')],
@@ -75,6 +75,7 @@ export function formatDoctorReport(r: DoctorReport): string {
     ['kernel', r.kernel === null ? 'not probed (no native engine)' : `recvmmsg/sendmmsg ${yes(r.kernel.recvmmsg)}, UDP GSO ${yes(r.kernel.gso)}, UDP GRO ${yes(r.kernel.gro)}`],
     ['node', `${r.node} (N-API ${r.napi ?? '?'})`],
     ['platform', `${r.platform}-${r.arch}`],
+    ...extra,
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   return rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n');

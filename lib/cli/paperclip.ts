@@ -1,7 +1,8 @@
 /** The `paperclip` command. Each subcommand lives in its own module. */
 import { Command, CommanderError } from 'commander';
 import { packageVersion } from '../native.js';
-import { doctorReport, formatDoctorReport } from './doctor.js';
+import { registerBench } from './bench-command.js';
+import { registerDoctor } from './doctor-command.js';
 import { registerServe } from './serve.js';
 
 const program = new Command()
@@ -10,15 +11,8 @@ const program = new Command()
   .version(packageVersion)
   .exitOverride();
 
-program
-  .command('doctor')
-  .description('report the live backend, the native addon and the platform')
-  .option('--json', 'print one JSON object')
-  .action((opts: { json?: boolean }) => {
-    const report = doctorReport();
-    process.stdout.write(opts.json === true ? `${JSON.stringify(report)}\n` : `${formatDoctorReport(report)}\n`);
-  });
-
+registerDoctor(program);
+registerBench(program);
 registerServe(program);
 
 try {

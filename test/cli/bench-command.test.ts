@@ -1,0 +1,41 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { packageRoot } from '../../lib/native.js';
+
+const run = promisify(execFile);
+const cli = join(packageRoot, 'bin', 'paperclip.js');
+
+async function paperclip(args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [cli, ...args]);
+    return { stdout, stderr, code: 0 };
+  } catch (err) {
+    const e = err as { stdout: string; stderr: string; code: number };
+    return { stdout: e.stdout, stderr: e.stderr, code: e.code };
+  }
+}
+
+describe('paperclip bench', () => {
+  it("runs a suite with the suite's own options and passes its output through", async () => {
+    const r = await paperclip(['bench', 'soak', '--', '--messages', '500', '--json']);
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.stdout) as { lost: number; duplicated: number; by_kind: Record<string, { messages: number }> };
+    expect(result.lost).toBe(0);
+    expect(result.duplicated).toBe(0);
+    expect(result.by_kind['reliable_ordered']?.messages).toBe(500);
+  });
+
+  it("passes the suite's exit code and error through", async () => {
+    const r = await paperclip(['bench', 'soak', '--', '--messages', 'many']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--messages must be a positive integer');
+  });
+
+  it('an unknown suite is one clear line and a non-zero exit', async () => {
+    const r = await paperclip(['bench', 'warp-speed']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr.trim()).toBe("paperclip: unknown suite 'warp-speed': one of primitives, net, rest, soak, fuzz");
+  });
+});
