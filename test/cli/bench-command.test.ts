@@ -1,21 +1,5 @@
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { packageRoot } from '../../lib/native.js';
-
-const run = promisify(execFile);
-const cli = join(packageRoot, 'bin', 'paperclip.js');
-
-async function paperclip(args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [cli, ...args]);
-    return { stdout, stderr, code: 0 };
-  } catch (err) {
-    const e = err as { stdout: string; stderr: string; code: number };
-    return { stdout: e.stdout, stderr: e.stderr, code: e.code };
-  }
-}
+import { paperclip } from '../helpers/paperclip-cli.js';
 
 describe('paperclip bench', () => {
   it("runs a suite with the suite's own options and passes its output through", async () => {

@@ -1,13 +1,8 @@
-import { execFile } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
 import { createServer, type AddressInfo, type Server } from 'node:net';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatPorts, probeServicePorts } from '../../lib/cli/doctor-ports.js';
-import { packageRoot } from '../../lib/native.js';
-
-const run = promisify(execFile);
+import { paperclip } from '../helpers/paperclip-cli.js';
 
 /** A TCP port and two UDP ports of a free range held by this test, as another process would. */
 let tcp: Server;
@@ -67,11 +62,10 @@ describe('paperclip doctor: ports', () => {
 
   it('`paperclip doctor` checks the ports serve would use with the same environment', async () => {
     const env = { ...process.env, PAPERCLIP_HTTP_PORT: String(httpPort), PAPERCLIP_UDP_PORTS: `${range.from}-${range.to}` };
-    const cli = join(packageRoot, 'bin', 'paperclip.js');
-    const json = JSON.parse((await run(process.execPath, [cli, 'doctor', '--json'], { env })).stdout) as { ports: { http: { free: boolean }; udp: { free: number } } };
+    const json = JSON.parse((await paperclip(['doctor', '--json'], { env })).stdout) as { ports: { http: { free: boolean }; udp: { free: number } } };
     expect(json.ports.http.free).toBe(false);
     expect(json.ports.udp.free).toBe(8);
-    const text = (await run(process.execPath, [cli, 'doctor'], { env })).stdout;
+    const text = (await paperclip(['doctor'], { env })).stdout;
     expect(text).toMatch(new RegExp(`http port +127\\.0\\.0\\.1:${httpPort} not bindable \\(EADDRINUSE\\)`));
     expect(text).toMatch(new RegExp(`udp ports +127\\.0\\.0\\.1:${range.from}-${range.to}: 8 of 10 free`));
   });

@@ -1,25 +1,14 @@
-import { execFile } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { nativeLoad, packageRoot, packageVersion } from '../../lib/native.js';
+import { nativeLoad, packageVersion } from '../../lib/native.js';
+import { paperclip, type CliResult } from '../helpers/paperclip-cli.js';
 
-const run = promisify(execFile);
-const cli = join(packageRoot, 'bin', 'paperclip.js');
 const emptyRoot = mkdtempSync(join(tmpdir(), 'paperclip-doctor-'));
 
-async function doctor(env: Record<string, string>): Promise<{ stdout: string; stderr: string; code: number }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [cli, 'doctor', '--json'], {
-      env: { ...process.env, PAPERCLIP_BACKEND: '', PAPERCLIP_ADDON_DIR: '', ...env },
-    });
-    return { stdout, stderr, code: 0 };
-  } catch (err) {
-    const e = err as { stdout: string; stderr: string; code: number };
-    return { stdout: e.stdout, stderr: e.stderr, code: e.code };
-  }
+function doctor(env: Record<string, string>): Promise<CliResult> {
+  return paperclip(['doctor', '--json'], { env: { ...process.env, PAPERCLIP_BACKEND: '', PAPERCLIP_ADDON_DIR: '', ...env } });
 }
 
 describe('paperclip doctor', () => {
