@@ -132,6 +132,15 @@ export interface ServerResult {
   /** Messages that failed the check and carried no usable header. */
   readonly unattributed_corrupt: number;
   readonly stats: StatsSnapshot | undefined;
+  /** What the native engine dropped before JS saw it (undefined on node:dgram, which drops in JS). */
+  readonly engine?: EngineDrops;
+}
+
+export interface EngineDrops {
+  readonly forged: number;
+  readonly replayed: number;
+  readonly duplicates: number;
+  readonly malformed: number;
 }
 
 export interface ClientResult {

@@ -53,6 +53,9 @@ export function describeRealSoak(r: RealSoakResult): string[] {
     describeInjected(r),
     describeStats('client', r.client),
     describeStats('server', r.server),
+    ...(r.server_engine === undefined
+      ? []
+      : [`server's native engine dropped in C++: ${int(r.server_engine.forged)} failing authentication, ${int(r.server_engine.replayed)} replayed, ${int(r.server_engine.duplicates)} duplicates, ${int(r.server_engine.malformed)} malformed`]),
     r.lost + r.duplicated + r.corrupted + r.out_of_order === 0 ? 'OK: 0 lost, 0 duplicated, 0 corrupted, 0 out of order' : 'FAILED: see the counts above',
   ];
 }

@@ -7,7 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import { createServer, type Peer } from '../lib/transport/server.js';
-import { checkMessage, emit, payloadBytes, progressMessage, readProgress, snapshot, Stream } from './real-soak-messages.js';
+import { checkMessage, emit, payloadBytes, progressMessage, readProgress, snapshot, Stream, type EngineDrops } from './real-soak-messages.js';
 import { StreamTracker } from './real-soak-tracker.js';
 
 const { values } = parseArgs({
@@ -71,10 +71,18 @@ server.on('message', (p, data, info) => {
     p.send(progress(), { delivery: 'reliable' });
     emit({
       event: 'server-result',
-      result: { reliable: reliable.result(), reliable_unordered: unordered.result(), payload_bytes: payload, unattributed_corrupt: unattributedCorrupt, stats: snapshot(p.stats) },
+      result: {
+        reliable: reliable.result(), reliable_unordered: unordered.result(), payload_bytes: payload, unattributed_corrupt: unattributedCorrupt, stats: snapshot(p.stats),
+        ...engineDrops(),
+      },
     });
   }
 });
+
+function engineDrops(): { engine?: EngineDrops } {
+  const e = server.ioStats;
+  return e === undefined ? {} : { engine: { forged: e.forged, replayed: e.replayed, duplicates: e.duplicates, malformed: e.malformed } };
+}
 
 server.on('disconnect', () => {
   clearInterval(ticker);

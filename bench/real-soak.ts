@@ -22,7 +22,7 @@ import {
   createNamespacePair, DEFAULT_REAL_CONDITIONS, NetnsUnavailableError, qdiscStats, udpChecksumErrors,
   type NamespacePair, type NetemConditions, type QdiscStats,
 } from './netns.js';
-import type { ChildLine, StatsSnapshot, StreamResult } from './real-soak-messages.js';
+import type { ChildLine, EngineDrops, StatsSnapshot, StreamResult } from './real-soak-messages.js';
 
 export type RealLink = 'netns-netem' | 'netns-clean' | 'loopback-proxy';
 
@@ -84,6 +84,8 @@ export interface RealSoakResult {
   readonly injected: Injected;
   readonly client: StatsSnapshot | undefined;
   readonly server: StatsSnapshot | undefined;
+  /** The server's native engine: datagrams it dropped in C++ (absent on node:dgram). */
+  readonly server_engine?: EngineDrops;
 }
 
 const script = (name: string): string => join(packageRoot, 'dist', 'bench', name);
@@ -205,6 +207,7 @@ export async function runRealSoak(options: RealSoakOptions): Promise<RealSoakRes
       injected,
       client: clientResult.result.stats,
       server: s.stats,
+      ...(s.engine === undefined ? {} : { server_engine: s.engine }),
     };
   } finally {
     if (timer !== undefined) clearTimeout(timer);

@@ -463,9 +463,8 @@ export class Connection {
 
   /**
    * The retransmission timer restarts whenever an acknowledgement covers new data (RFC 6298 §5.3),
-   * not only when the oldest datagram was sent: behind a growing queue each datagram's RTT is a
-   * little longer than the last, and a timer anchored on send times alone fires for every one of
-   * them in turn while the acknowledgements are still flowing.
+   * not only when the oldest datagram was sent: while acknowledgements flow the path is alive, and
+   * the loss thresholds, not the timer, find what is missing.
    */
   private retransmitDeadline(): number | undefined {
     const oldest = this.sent.oldestAckEliciting();
