@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { packageVersion } from '../native.js';
 import { registerBench } from './bench-command.js';
 import { registerDoctor } from './doctor-command.js';
+import { registerPlay } from './play.js';
 import { registerServe } from './serve.js';
 
 const program = new Command()
@@ -14,6 +15,7 @@ const program = new Command()
 registerDoctor(program);
 registerBench(program);
 registerServe(program);
+registerPlay(program);
 
 try {
   await program.parseAsync(process.argv);

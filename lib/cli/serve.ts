@@ -5,7 +5,6 @@
  */
 import type { Command } from 'commander';
 import { SETTINGS, applySettings, configFromEnv, flagName, type ServiceConfig, type SettingValues } from '../services/accounts/config.js';
-import { startService } from '../services/accounts/service.js';
 
 export function resolveServeConfig(flags: SettingValues, env: NodeJS.ProcessEnv): ServiceConfig {
   // a --host flag advertises that host unless a public host is given either way
@@ -21,6 +20,8 @@ export function registerServe(program: Command): void {
   command
     .action(async (flags: SettingValues) => {
       const config = resolveServeConfig(flags, process.env);
+      // loaded here, not at the top: Fastify and the database drivers cost every other command ~1 s
+      const { startService } = await import('../services/accounts/service.js');
       const service = await startService(config);
       const { from, to } = config.udpPorts;
       process.stdout.write(

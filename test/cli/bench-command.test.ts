@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { paperclip } from '../helpers/paperclip-cli.js';
+import { errorLines, paperclip } from '../helpers/paperclip-cli.js';
 
 describe('paperclip bench', () => {
   it("runs a suite with the suite's own options and passes its output through", async () => {
@@ -20,6 +20,6 @@ describe('paperclip bench', () => {
   it('an unknown suite is one clear line and a non-zero exit', async () => {
     const r = await paperclip(['bench', 'warp-speed']);
     expect(r.code).not.toBe(0);
-    expect(r.stderr.trim()).toBe("paperclip: unknown suite 'warp-speed': one of primitives, net, rest, soak, fuzz");
+    expect(errorLines(r.stderr)).toEqual(["paperclip: unknown suite 'warp-speed': one of primitives, net, rest, soak, fuzz"]);
   });
 });

@@ -20,3 +20,8 @@ export function paperclip(args: readonly string[], options: { env?: NodeJS.Proce
     });
   });
 }
+
+/** stderr as a person reads it: its lines, without the js-fallback project's one backend notice. */
+export function errorLines(stderr: string): string[] {
+  return stderr.split('\n').filter((line) => line !== '' && !line.startsWith('paperclip-net: native addon unavailable'));
+}
