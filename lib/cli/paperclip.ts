@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { packageVersion } from '../native.js';
 import { registerBench } from './bench-command.js';
 import { registerDoctor } from './doctor-command.js';
+import { registerBots } from './bots.js';
 import { registerPlay } from './play.js';
 import { registerServe } from './serve.js';
 
@@ -16,6 +17,7 @@ registerDoctor(program);
 registerBench(program);
 registerServe(program);
 registerPlay(program);
+registerBots(program);
 
 try {
   await program.parseAsync(process.argv);
