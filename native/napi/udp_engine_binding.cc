@@ -81,20 +81,26 @@ class UdpEngineWrap : public Napi::ObjectWrap<UdpEngineWrap> {
     onBatch_ = Napi::Persistent(onBatch.As<Napi::Function>());
     context_ = std::make_unique<Napi::AsyncContext>(env, "paperclip:udp-engine");
     uv_loop_t* loop = nullptr;
-    if (napi_get_uv_event_loop(env, &loop) != napi_ok || uv_poll_init(loop, &poll_, engine_->fd()) != 0) {
+    if (napi_get_uv_event_loop(env, &loop) != napi_ok || uv_poll_init(loop, poll_.get(), engine_->fd()) != 0) {
       throw Napi::Error::New(env, "paperclip native: cannot watch the socket");
     }
-    poll_.data = this;
+    poll_->data = this;
     polling_ = true;
     Ref();  // alive while the poll handle is: released in the close callback
+    // A worker thread that ends without close() tears its loop down with the poll handle still
+    // open, and Node aborts the whole process (uv_loop_close with open handles): close it first.
+    env_ = env;
+    hooked_ = napi_add_env_cleanup_hook(env, &UdpEngineWrap::OnEnvCleanup, this) == napi_ok;
     watch();
   }
+
+  ~UdpEngineWrap() override { abandon(); }
 
  private:
   void watch() {
     const int events = UV_READABLE | (engine_->hasPending() ? UV_WRITABLE : 0);
     if (events != events_) {
-      uv_poll_start(&poll_, events, &UdpEngineWrap::OnPoll);
+      uv_poll_start(poll_.get(), events, &UdpEngineWrap::OnPoll);
       events_ = events;
     }
   }
@@ -115,11 +121,18 @@ class UdpEngineWrap : public Napi::ObjectWrap<UdpEngineWrap> {
       if (entries > 0) {
         Napi::Env env = Env();
         Napi::HandleScope scope(env);
-        try {
-          onBatch_.MakeCallback(Value(), {Napi::Number::New(env, static_cast<double>(entries))}, *context_);
-        } catch (const Napi::Error& e) {
+        napi_value argv[1] = {Napi::Number::New(env, static_cast<double>(entries))};
+        napi_value ignored = nullptr;
+        // The C call, not FunctionReference::MakeCallback: on a worker being terminated the call
+        // fails with no exception object to wrap, and node-addon-api aborts the process trying to.
+        if (napi_make_callback(env, *context_, Value(), onBatch_.Value(), 1, argv, &ignored) != napi_ok) {
+          napi_value error = nullptr;
+          napi_valuetype type = napi_undefined;
           // as an exception in a node:dgram 'message' listener: the process's uncaughtException
-          napi_fatal_exception(env, e.Value());
+          if (napi_get_and_clear_last_exception(env, &error) == napi_ok && napi_typeof(env, error, &type) == napi_ok && type != napi_undefined) {
+            napi_fatal_exception(env, error);
+          }
+          return;
         }
       }
       if (!engine_->hasCarry()) return;
@@ -197,17 +210,45 @@ class UdpEngineWrap : public Napi::ObjectWrap<UdpEngineWrap> {
   }
 
   Napi::Value Close(const Napi::CallbackInfo& info) {
-    if (polling_) {
-      polling_ = false;
-      uv_poll_stop(&poll_);
-      uv_close(reinterpret_cast<uv_handle_t*>(&poll_), &UdpEngineWrap::OnClosed);
-    }
+    stopPolling();
     return info.Env().Undefined();
   }
 
+  // close(): the handle's close callback closes the socket and lets the wrapper be collected.
+  void stopPolling() {
+    if (!polling_) return;
+    polling_ = false;
+    uv_poll_stop(poll_.get());
+    uv_close(reinterpret_cast<uv_handle_t*>(poll_.release()), &UdpEngineWrap::OnClosed);
+  }
+
+  // The environment is going away (a worker ending, or the main thread exiting) with the engine
+  // still open, or the wrapper is being finalized by that teardown. The loop finishes closing
+  // handles only after the teardown, when this addon may already be unloaded (a worker that was
+  // its only user) and the wrapper deleted: so no close callback (it would run unmapped code), the
+  // socket closed here, and the few bytes of the handle left to the dying loop on purpose.
+  void abandon() {
+    if (hooked_) napi_remove_env_cleanup_hook(env_, &UdpEngineWrap::OnEnvCleanup, this);
+    hooked_ = false;
+    if (!polling_) return;
+    polling_ = false;
+    uv_poll_stop(poll_.get());
+    uv_close(reinterpret_cast<uv_handle_t*>(poll_.release()), nullptr);
+    engine_->close();
+  }
+
+  static void OnEnvCleanup(void* arg) {
+    auto* self = static_cast<UdpEngineWrap*>(arg);
+    self->hooked_ = false;  // a hook must not remove itself while it runs
+    self->abandon();
+  }
+
   static void OnClosed(uv_handle_t* handle) {
-    auto* self = static_cast<UdpEngineWrap*>(handle->data);
+    const std::unique_ptr<uv_poll_t> owned(reinterpret_cast<uv_poll_t*>(handle));
+    auto* self = static_cast<UdpEngineWrap*>(owned->data);
     self->engine_->close();  // the fd outlives the poll handle watching it
+    if (self->hooked_) napi_remove_env_cleanup_hook(self->env_, &UdpEngineWrap::OnEnvCleanup, self);
+    self->hooked_ = false;
     self->Unref();
   }
 
@@ -217,7 +258,10 @@ class UdpEngineWrap : public Napi::ObjectWrap<UdpEngineWrap> {
   Napi::ObjectReference buffers_;
   Napi::FunctionReference onBatch_;
   std::unique_ptr<Napi::AsyncContext> context_;
-  uv_poll_t poll_{};
+  // Heap-allocated: a handle being closed must outlive the wrapper when the environment tears down.
+  std::unique_ptr<uv_poll_t> poll_ = std::make_unique<uv_poll_t>();
+  napi_env env_ = nullptr;
+  bool hooked_ = false;
   bool polling_ = false;
   int events_ = 0;
 };
