@@ -10,9 +10,10 @@
  */
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { MAX_SNAPSHOT_HZ, MIN_SNAPSHOT_HZ } from '../../examples/arena/arena-rules.js';
-import { BotSwarm, type BotSwarmOptions, type SwarmProgress } from '../../examples/arena/bot-swarm.js';
+import { BotSwarm, type BotSwarmOptions } from '../../examples/arena/bot-swarm.js';
 import { formatSwarmReport } from '../../examples/arena/report-table.js';
 import type { SwarmReport } from '../../examples/arena/swarm-report.js';
+import { progressDisplay } from './progress-bar.js';
 
 export const GAMES = ['arena'] as const;
 const MAX_BOTS = 4000;
@@ -63,19 +64,21 @@ export async function runBots(flags: BotsFlags): Promise<void> {
   const interrupt = (): void => stop.abort();
   process.once('SIGINT', interrupt);
   process.once('SIGTERM', interrupt);
-  const status = progressLine(flags.json !== true && process.stderr.isTTY === true);
+  const progress = progressDisplay(flags.json !== true && process.stderr.isTTY === true, 's');
   try {
-    status(`connecting ${flags.count} bots…`);
+    progress.status(`connecting ${flags.count} bots…`);
     const swarm = await BotSwarm.start(options);
     let completed = false;
     let report: SwarmReport;
     try {
-      completed = await swarm.run(flags.seconds, stop.signal, (p) => status(describe(p)));
+      completed = await swarm.run(flags.seconds, stop.signal, (p) =>
+        progress.update(Math.min(p.seconds, Math.floor(p.elapsedSeconds)), p.seconds, `${p.connected} bots connected, ${p.snapshots} snapshots`),
+      );
       report = await swarm.report();
     } finally {
-      status(stop.signal.aborted ? 'interrupted: disconnecting the bots…' : 'disconnecting the bots…');
+      progress.status(stop.signal.aborted ? 'interrupted: disconnecting the bots…' : 'disconnecting the bots…');
       await swarm.close();
-      status(undefined);
+      progress.stop();
     }
     if (flags.json === true) {
       const summary = { game: flags.game, count: flags.count, requestedSeconds: flags.seconds, interrupted: !completed, server: swarm.serverAddress, link: options.link, ...report };
@@ -88,31 +91,10 @@ export async function runBots(flags: BotsFlags): Promise<void> {
       process.exitCode = 130;
     }
   } finally {
-    status(undefined);
+    progress.stop();
     process.off('SIGINT', interrupt);
     process.off('SIGTERM', interrupt);
   }
-}
-
-function describe(p: SwarmProgress): string {
-  const done = Math.min(1, p.elapsedSeconds / p.seconds);
-  const bar = '#'.repeat(Math.round(done * 20)).padEnd(20, '.');
-  return `[${bar}] ${p.elapsedSeconds.toFixed(0)}/${p.seconds} s  ${p.connected} bots connected  ${p.snapshots} snapshots`;
-}
-
-/** A status line redrawn in place on a terminal; nothing at all when stderr is not one (logs, --json, tests). */
-function progressLine(enabled: boolean): (text: string | undefined) => void {
-  let shown = false;
-  return (text) => {
-    if (!enabled) return;
-    if (text === undefined) {
-      if (shown) process.stderr.write('\r\x1b[2K');
-      shown = false;
-      return;
-    }
-    process.stderr.write(`\r\x1b[2K${text}`);
-    shown = true;
-  };
 }
 
 function numberIn(name: string, min: number, max: number, integer: boolean): (value: string) => number {
