@@ -118,25 +118,36 @@ class UdpEngineWrap : public Napi::ObjectWrap<UdpEngineWrap> {
     // one JS call per filled target: datagrams that did not fit are carried to the next one
     for (uint32_t call = 0; polling_ && call < rounds_; ++call) {
       const size_t entries = engine_->receive(target_, rounds_);
-      if (entries > 0) {
-        Napi::Env env = Env();
-        Napi::HandleScope scope(env);
-        napi_value argv[1] = {Napi::Number::New(env, static_cast<double>(entries))};
-        napi_value ignored = nullptr;
-        // The C call, not FunctionReference::MakeCallback: on a worker being terminated the call
-        // fails with no exception object to wrap, and node-addon-api aborts the process trying to.
-        if (napi_make_callback(env, *context_, Value(), onBatch_.Value(), 1, argv, &ignored) != napi_ok) {
-          napi_value error = nullptr;
-          napi_valuetype type = napi_undefined;
-          // as an exception in a node:dgram 'message' listener: the process's uncaughtException
-          if (napi_get_and_clear_last_exception(env, &error) == napi_ok && napi_typeof(env, error, &type) == napi_ok && type != napi_undefined) {
-            napi_fatal_exception(env, error);
-          }
-          return;
-        }
-      }
+      if (entries > 0 && !deliver(entries)) return;
       if (!engine_->hasCarry()) return;
     }
+  }
+
+  // One onBatch(entries) call. The C API throughout, not node-addon-api's wrappers: this runs in a
+  // libuv callback with no JS frame to catch a C++ exception, and on a worker being terminated
+  // every step can fail with no exception object (node-addon-api then aborts the process).
+  // False: stop reading, the environment is going away. An exception the callback threw goes to
+  // uncaughtException and reading goes on, as after a throwing node:dgram 'message' listener.
+  bool deliver(size_t entries) {
+    const napi_env env = Env();
+    napi_handle_scope scope = nullptr;
+    if (napi_open_handle_scope(env, &scope) != napi_ok) return false;
+    napi_value receiver = nullptr;
+    napi_value callback = nullptr;
+    napi_value argv[1] = {nullptr};
+    napi_value ignored = nullptr;
+    bool ok = napi_get_reference_value(env, static_cast<napi_ref>(*this), &receiver) == napi_ok &&
+              napi_get_reference_value(env, static_cast<napi_ref>(onBatch_), &callback) == napi_ok &&
+              napi_create_double(env, static_cast<double>(entries), &argv[0]) == napi_ok && receiver != nullptr && callback != nullptr;
+    if (ok && napi_make_callback(env, *context_, receiver, callback, 1, argv, &ignored) != napi_ok) {
+      napi_value error = nullptr;
+      napi_valuetype type = napi_undefined;
+      // a terminating environment leaves no exception object: that is the only case to stop for
+      ok = napi_get_and_clear_last_exception(env, &error) == napi_ok && napi_typeof(env, error, &type) == napi_ok && type != napi_undefined;
+      if (ok) napi_fatal_exception(env, error);
+    }
+    napi_close_handle_scope(env, scope);
+    return ok;
   }
 
   Napi::Value Port(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), engine_ ? engine_->localPort() : 0); }
