@@ -6,8 +6,7 @@
  * with the error the service would have hit.
  */
 import { createSocket } from 'node:dgram';
-import { isIPv6 } from 'node:net';
-import { createServer } from 'node:net';
+import { createServer, isIPv6 } from 'node:net';
 import type { ServiceConfig } from '../services/accounts/config.js';
 
 export interface BusyPort {

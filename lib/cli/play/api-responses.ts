@@ -1,11 +1,13 @@
 /**
  * The accounts service's response bodies as the client reads them, with validators. Where the
  * service exports the schema it answers with (lib/services/accounts/schemas.ts) the client
- * validates against that very schema, so the two cannot drift; the few reply shapes the routes
- * declare inline are restated here with `JSONSchemaType`, which ties them to the interfaces.
+ * validates against that very schema, so the two cannot drift; the one reply it reads but the
+ * route declares wider (the service key) is restated here with `JSONSchemaType`.
  */
 import { Ajv, type JSONSchemaType, type ValidateFunction } from 'ajv';
-import { ACCOUNT_SCHEMA, ERROR_SCHEMA, FRIEND_SCHEMA, GAME_SCHEMA, LOBBY_SCHEMA } from '../../services/accounts/schemas.js';
+import {
+  ACCOUNT_SCHEMA, CERTIFICATE_REPLY_SCHEMA, ERROR_SCHEMA, FRIEND_SCHEMA, GAME_SCHEMA, HISTORY_ROW_SCHEMA, LEADERBOARD_ROW_SCHEMA, LOBBY_SCHEMA, SESSION_SCHEMA,
+} from '../../services/accounts/schemas.js';
 
 export interface AccountJson {
   readonly id: number;
@@ -73,6 +75,11 @@ export interface HistoryRowJson {
   readonly recorded_at: string;
 }
 
+export interface CertificateReplyJson {
+  readonly certificate: string;
+  readonly expires_at: string;
+}
+
 export interface ErrorJson {
   readonly statusCode: number;
   readonly code: string;
@@ -80,40 +87,10 @@ export interface ErrorJson {
   readonly message: string;
 }
 
-const CERTIFICATE_REPLY: JSONSchemaType<{ certificate: string; expires_at: string }> = {
-  type: 'object',
-  required: ['certificate', 'expires_at'],
-  properties: { certificate: { type: 'string' }, expires_at: { type: 'string' } },
-};
-
 const SERVICE_KEY_REPLY: JSONSchemaType<{ public_key: string }> = {
   type: 'object',
   required: ['public_key'],
   properties: { public_key: { type: 'string' } },
-};
-
-const LEADERBOARD_ROW: JSONSchemaType<LeaderboardRowJson> = {
-  type: 'object',
-  required: ['account_id', 'username', 'total', 'matches', 'best'],
-  properties: {
-    account_id: { type: 'integer' },
-    username: { type: 'string' },
-    total: { type: 'integer' },
-    matches: { type: 'integer' },
-    best: { type: 'integer' },
-  },
-};
-
-const HISTORY_ROW: JSONSchemaType<HistoryRowJson> = {
-  type: 'object',
-  required: ['lobby_id', 'game_id', 'game_name', 'score', 'recorded_at'],
-  properties: {
-    lobby_id: { type: 'integer' },
-    game_id: { type: 'integer' },
-    game_name: { type: 'string' },
-    score: { type: 'integer' },
-    recorded_at: { type: 'string' },
-  },
 };
 
 // strict off: the service's schemas use union types (`['object', 'null']`), which strict mode refuses
@@ -121,19 +98,15 @@ const ajv = new Ajv({ strict: false });
 const list = (items: object): object => ({ type: 'array', items });
 
 export const validateAccount: ValidateFunction<AccountJson> = ajv.compile<AccountJson>(ACCOUNT_SCHEMA);
-export const validateSession: ValidateFunction<SessionJson> = ajv.compile<SessionJson>({
-  type: 'object',
-  required: ['token', 'expires_at', 'account'],
-  properties: { token: { type: 'string' }, expires_at: { type: 'string' }, account: ACCOUNT_SCHEMA },
-});
+export const validateSession: ValidateFunction<SessionJson> = ajv.compile<SessionJson>(SESSION_SCHEMA);
 export const validateGames: ValidateFunction<GameJson[]> = ajv.compile<GameJson[]>(list(GAME_SCHEMA));
 export const validateLobby: ValidateFunction<LobbyJson> = ajv.compile<LobbyJson>(LOBBY_SCHEMA);
 export const validateLobbies: ValidateFunction<LobbyJson[]> = ajv.compile<LobbyJson[]>(list(LOBBY_SCHEMA));
 export const validateFriend: ValidateFunction<FriendJson> = ajv.compile<FriendJson>(FRIEND_SCHEMA);
 export const validateFriends: ValidateFunction<FriendJson[]> = ajv.compile<FriendJson[]>(list(FRIEND_SCHEMA));
-export const validateLeaderboard: ValidateFunction<LeaderboardRowJson[]> = ajv.compile<LeaderboardRowJson[]>(list(LEADERBOARD_ROW));
-export const validateHistory: ValidateFunction<HistoryRowJson[]> = ajv.compile<HistoryRowJson[]>(list(HISTORY_ROW));
-export const validateCertificateReply = ajv.compile(CERTIFICATE_REPLY);
+export const validateLeaderboard: ValidateFunction<LeaderboardRowJson[]> = ajv.compile<LeaderboardRowJson[]>(list(LEADERBOARD_ROW_SCHEMA));
+export const validateHistory: ValidateFunction<HistoryRowJson[]> = ajv.compile<HistoryRowJson[]>(list(HISTORY_ROW_SCHEMA));
+export const validateCertificateReply: ValidateFunction<CertificateReplyJson> = ajv.compile<CertificateReplyJson>(CERTIFICATE_REPLY_SCHEMA);
 export const validateServiceKey = ajv.compile(SERVICE_KEY_REPLY);
 export const validateError: ValidateFunction<ErrorJson> = ajv.compile<ErrorJson>(ERROR_SCHEMA);
 /** GET /health: anything that is an object; its fields are for operators. */

@@ -90,6 +90,46 @@ export const FRIEND_SCHEMA = {
   properties: { account_id: { type: 'integer' }, username: { type: 'string' }, since: { type: 'string' } },
 } as const;
 
+/** GET /auth/token (and register): the session. */
+export const SESSION_SCHEMA = {
+  type: 'object',
+  required: ['token', 'expires_at', 'account'],
+  properties: { token: { type: 'string' }, expires_at: { type: 'string' }, account: ACCOUNT_SCHEMA },
+} as const;
+
+/** POST /auth/certificate. */
+export const CERTIFICATE_REPLY_SCHEMA = {
+  type: 'object',
+  required: ['certificate', 'expires_at'],
+  properties: { certificate: { type: 'string' }, expires_at: { type: 'string' } },
+} as const;
+
+/** One row of GET /scores/leaderboard. */
+export const LEADERBOARD_ROW_SCHEMA = {
+  type: 'object',
+  required: ['account_id', 'username', 'total', 'matches', 'best'],
+  properties: {
+    account_id: { type: 'integer' },
+    username: { type: 'string' },
+    total: { type: 'integer' },
+    matches: { type: 'integer' },
+    best: { type: 'integer' },
+  },
+} as const;
+
+/** One row of GET /scores/history. */
+export const HISTORY_ROW_SCHEMA = {
+  type: 'object',
+  required: ['lobby_id', 'game_id', 'game_name', 'score', 'recorded_at'],
+  properties: {
+    lobby_id: { type: 'integer' },
+    game_id: { type: 'integer' },
+    game_name: { type: 'string' },
+    score: { type: 'integer' },
+    recorded_at: { type: 'string' },
+  },
+} as const;
+
 /** Body `{ username }` (friends add/remove, block/unblock). */
 export const USERNAME_BODY = {
   type: 'object',

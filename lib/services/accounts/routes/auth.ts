@@ -12,16 +12,10 @@ import { principalOf, requireAccount, type ServiceContext } from '../context.js'
 import { ServiceError } from '../errors.js';
 import { hashPassword } from '../passwords.js';
 import { checkPassword, parseAuthorization } from '../auth.js';
-import { ACCOUNT_SCHEMA, BASE64_SCHEMA, ERROR_SCHEMA, PASSWORD_SCHEMA, USERNAME_SCHEMA, accountJson, iso } from '../schemas.js';
+import { ACCOUNT_SCHEMA, BASE64_SCHEMA, CERTIFICATE_REPLY_SCHEMA, ERROR_SCHEMA, PASSWORD_SCHEMA, SESSION_SCHEMA, USERNAME_SCHEMA, accountJson, iso } from '../schemas.js';
 import { newToken, sha256Hex } from '../tokens.js';
 
 const errors = { 400: ERROR_SCHEMA, 401: ERROR_SCHEMA, 403: ERROR_SCHEMA, 409: ERROR_SCHEMA, 429: ERROR_SCHEMA } as const;
-
-const TOKEN_REPLY = {
-  type: 'object',
-  required: ['token', 'expires_at', 'account'],
-  properties: { token: { type: 'string' }, expires_at: { type: 'string' }, account: ACCOUNT_SCHEMA },
-} as const;
 
 const CERTIFICATE_CHECK = {
   type: 'object',
@@ -76,7 +70,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: ServiceContext, au
         summary: 'Log in: a new session token (older tokens of the account stop working)',
         description: 'Authenticate with HTTP Basic (username:password).',
         tags: ['auth'],
-        response: { 200: TOKEN_REPLY, ...errors },
+        response: { 200: SESSION_SCHEMA, ...errors },
       },
     },
     async (request) => {
@@ -151,11 +145,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: ServiceContext, au
           properties: { public_key: BASE64_SCHEMA },
         },
         response: {
-          201: {
-            type: 'object',
-            required: ['certificate', 'expires_at'],
-            properties: { certificate: { type: 'string' }, expires_at: { type: 'string' } },
-          },
+          201: CERTIFICATE_REPLY_SCHEMA,
           ...errors,
         },
       },

@@ -11,7 +11,9 @@ import { parseCertificate, verifyCertificate } from '../../../protocol/handshake
 import { resolveGame, requireAccount, principalOf, type ServiceContext } from '../context.js';
 import { ServiceError } from '../errors.js';
 import { verifyResults } from '../results-signature.js';
-import { BASE64_SCHEMA, ERROR_SCHEMA, GAME_REF, ID_SCHEMA, USERNAME_SCHEMA, historyJson, leaderboardJson, serverCertificateName } from '../schemas.js';
+import {
+  BASE64_SCHEMA, ERROR_SCHEMA, GAME_REF, HISTORY_ROW_SCHEMA, ID_SCHEMA, LEADERBOARD_ROW_SCHEMA, USERNAME_SCHEMA, historyJson, leaderboardJson, serverCertificateName,
+} from '../schemas.js';
 
 const errors = { 400: ERROR_SCHEMA, 401: ERROR_SCHEMA, 403: ERROR_SCHEMA, 404: ERROR_SCHEMA, 409: ERROR_SCHEMA } as const;
 
@@ -89,19 +91,7 @@ export function registerScoreRoutes(app: FastifyInstance, ctx: ServiceContext): 
           properties: { ...GAME_REF.properties, limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 } },
         },
         response: {
-          200: {
-            type: 'array',
-            items: {
-              type: 'object',
-              properties: {
-                account_id: { type: 'integer' },
-                username: { type: 'string' },
-                total: { type: 'integer' },
-                matches: { type: 'integer' },
-                best: { type: 'integer' },
-              },
-            },
-          },
+          200: { type: 'array', items: LEADERBOARD_ROW_SCHEMA },
           ...errors,
         },
       },
@@ -126,19 +116,7 @@ export function registerScoreRoutes(app: FastifyInstance, ctx: ServiceContext): 
           properties: { username: USERNAME_SCHEMA, limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 } },
         },
         response: {
-          200: {
-            type: 'array',
-            items: {
-              type: 'object',
-              properties: {
-                lobby_id: { type: 'integer' },
-                game_id: { type: 'integer' },
-                game_name: { type: 'string' },
-                score: { type: 'integer' },
-                recorded_at: { type: 'string' },
-              },
-            },
-          },
+          200: { type: 'array', items: HISTORY_ROW_SCHEMA },
           ...errors,
         },
       },
