@@ -6,13 +6,13 @@
  * lobby, an unreachable game server, Ctrl-C in the middle of a match.
  */
 import { createServer } from 'node:net';
-import { Command, CommanderError } from 'commander';
+import { CommanderError } from 'commander';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runBot, type BotResult } from '../../examples/rps/bot.js';
 import { registerPlay } from '../../lib/cli/play.js';
 import type { RunningService } from '../../lib/services/accounts/service.js';
 import { until } from '../helpers/until.js';
-import { errorLines, paperclip } from '../helpers/paperclip-cli.js';
+import { errorLines, paperclip, parseInProcess } from '../helpers/paperclip-cli.js';
 import { PASSWORD, signedIn, startRpsService } from '../examples/rps-service.js';
 import { PlaySession } from './play-session.js';
 
@@ -52,12 +52,9 @@ describe('paperclip play: refusals before any session', () => {
       [['--connect-timeout', 'soon'], 'expected seconds, more than 0 and at most 600'],
     ] as const;
     for (const [args, message] of cases) {
-      const errors: string[] = [];
-      const program = new Command().exitOverride().configureOutput({ writeErr: (s) => errors.push(s), writeOut: () => {} });
-      registerPlay(program);
-      const err = await program.parseAsync(['node', 'paperclip', 'play', ...args]).then(() => undefined, (e: unknown) => e);
-      expect(err, args.join(' ')).toBeInstanceOf(CommanderError);
-      expect(errors.join('').trim().split('\n'), args.join(' ')).toEqual([expect.stringContaining(message)]);
+      const { error, printed } = await parseInProcess(registerPlay, 'play', args);
+      expect(error, args.join(' ')).toBeInstanceOf(CommanderError);
+      expect(printed.trim().split('\n'), args.join(' ')).toEqual([expect.stringContaining(message)]);
     }
   });
 

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
-import { Command, CommanderError } from 'commander';
+import { CommanderError } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { registerBots } from '../../lib/cli/bots.js';
-import { cliPath, errorLines, paperclip } from '../helpers/paperclip-cli.js';
+import { cliPath, errorLines, paperclip, parseInProcess } from '../helpers/paperclip-cli.js';
 
 const bots = (args: readonly string[]) => paperclip(['bots', ...args]);
 
@@ -21,13 +21,10 @@ describe('paperclip bots', () => {
       [['--game', 'arena', '--count', '1', '--server', '127.0.0.1:9', '--snapshot-hz', '30'], '--snapshot-hz sets the in-process server'],
     ] as const;
     for (const [args, message] of cases) {
-      const errors: string[] = [];
-      const program = new Command().exitOverride().configureOutput({ writeErr: (s) => errors.push(s), writeOut: () => {} });
-      registerBots(program);
-      const err = await program.parseAsync(['node', 'paperclip', 'bots', ...args]).then(() => undefined, (e: unknown) => e);
+      const { error: err, printed } = await parseInProcess(registerBots, 'bots', args);
       expect(err, args.join(' ')).toBeInstanceOf(Error);
       // commander prints its own usage errors; anything else reaches paperclip.ts's one-line handler
-      const text = err instanceof CommanderError ? errors.join('') : (err as Error).message;
+      const text = err instanceof CommanderError ? printed : (err as Error).message;
       expect(text, args.join(' ')).toContain(message);
       expect(text.trim().split('\n'), args.join(' ')).toHaveLength(1);
     }

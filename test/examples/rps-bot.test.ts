@@ -3,27 +3,18 @@
  * the whole client path (account, certificate, matchmaking, pinned handshake, RpsClient) with
  * no terminal in the way.
  */
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBot } from '../../examples/rps/bot.js';
 import { InterruptedError } from '../../lib/cli/play/cancellation.js';
 import { describeFailure } from '../../lib/cli/play/failure.js';
 import { ServiceApi } from '../../lib/cli/play/service-api.js';
-import { packageRoot } from '../../lib/native.js';
 import type { RunningService } from '../../lib/services/accounts/service.js';
 import { until } from '../helpers/until.js';
-import { errorLines } from '../helpers/paperclip-cli.js';
+import { errorLines, runScript, type CliResult } from '../helpers/paperclip-cli.js';
 import { PASSWORD, signedIn, startRpsService } from './rps-service.js';
 
 /** The built command-line bot (dist/examples/rps/run-bot.js), never throwing. */
-function runBotCommand(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [join(packageRoot, 'dist/examples/rps/run-bot.js'), ...args], { timeout: 30_000 }, (err, stdout, stderr) => {
-      resolve({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : 1, stdout, stderr });
-    });
-  });
-}
+const runBotCommand = (args: readonly string[]): Promise<CliResult> => runScript('dist/examples/rps/run-bot.js', args, { timeout: 30_000 });
 
 describe('the RPS bot', () => {
   let service: RunningService;
